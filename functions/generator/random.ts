@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a small, fast 32-bit seeded generator (public-domain algorithm by Tommy Ettinger),
+ * written out here. Good enough for test data; not for anything secret.
+ * Returns floats in [0, 1).
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

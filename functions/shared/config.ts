@@ -1,0 +1,244 @@
+import { z } from 'zod';
+import { type AlertThresholds, assertThresholds } from '../../lib/alerts/severity';
+import { parseBrokers } from '../../lib/kafka/client';
+import { ConfigError } from './errors';
+
+type Env = Record<string, string | undefined>;
+
+export type CatalogAuthSettings =
+  | { type: 'none' }
+  | { type: 'bearer'; token: string }
+  | { type: 'sigv4'; service: 'glue' | 's3tables'; region: string };
+
+export interface IcebergSettings {
+  catalogUri: string;
+  warehouse?: string;
+  catalogAuth: CatalogAuthSettings;
+  s3: {
+    /** Explicit endpoint for the warehouse bucket; independent of AWS_ENDPOINT_URL. */
+    endpoint?: string;
+    forcePathStyle: boolean;
+    region: string;
+    /** Static keys, only for a local object store; AWS uses the default credential chain. */
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+  };
+  namespace: string[];
+  tableName: string;
+}
+
+export interface KafkaSettings {
+  brokers: string[];
+  auth: 'none' | 'scram-sha-512' | 'msk-iam';
+  tls: boolean;
+  /** Secrets Manager secret `{ "username", "password" }` for SCRAM. */
+  saslSecretArn?: string;
+  username?: string;
+  password?: string;
+  region: string;
+}
+
+export type DeadLetterTarget =
+  | { type: 'kafka'; topic: string }
+  | { type: 's3'; bucket: string; prefix: string };
+
+export interface ClassifierConfig {
+  iceberg: IcebergSettings;
+  thresholds: AlertThresholds;
+  consumerGroupId: string;
+  deadLetterTarget: DeadLetterTarget;
+  /** Present when the dead letter target is a Kafka topic. */
+  kafka?: KafkaSettings;
+  maxValueBytes: number;
+}
+
+export interface GeneratorConfig {
+  kafka: KafkaSettings;
+  topic: string;
+}
+
+const bool = (name: string, fallback: boolean) =>
+  z
+    .enum(['true', 'false'], { message: `${name} must be true or false` })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === 'true'));
+
+const number = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const n = Number(v);
+      if (!Number.isFinite(n)) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a number, got ${v}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const name = z.string().regex(/^[A-Za-z0-9_]+$/, 'letters, digits and underscores only');
+
+const icebergSchema = z.object({
+  ICEBERG_CATALOG_URI: z.url(),
+  ICEBERG_WAREHOUSE: z.string().min(1).optional(),
+  ICEBERG_CATALOG_AUTH: z.enum(['none', 'bearer', 'sigv4']).default('none'),
+  ICEBERG_CATALOG_SIGV4_SERVICE: z.enum(['glue', 's3tables']).default('glue'),
+  ICEBERG_CATALOG_TOKEN: z.string().min(1).optional(),
+  ICEBERG_S3_ENDPOINT: z.url().optional(),
+  ICEBERG_S3_PATH_STYLE: bool('ICEBERG_S3_PATH_STYLE', false),
+  ICEBERG_S3_REGION: z.string().min(1).optional(),
+  ICEBERG_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  ICEBERG_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  AWS_REGION: z.string().min(1).optional(),
+  ICEBERG_NAMESPACE: name.default('demo'),
+  ICEBERG_TABLE: name.default('sensor_alerts'),
+});
+
+const kafkaSchema = z.object({
+  KAFKA_BROKERS: z.string().min(1, 'KAFKA_BROKERS is required'),
+  KAFKA_AUTH: z.enum(['none', 'scram-sha-512', 'msk-iam']).default('none'),
+  KAFKA_TLS: z.enum(['true', 'false']).optional(),
+  KAFKA_SASL_SECRET_ARN: z.string().min(1).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  AWS_REGION: z.string().min(1).optional(),
+});
+
+function parse<S extends z.ZodType>(schema: S, env: Env, what: string): z.output<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(`invalid ${what} configuration: ${z.prettifyError(result.error)}`, {
+      cause: result.error,
+    });
+  }
+  return result.data;
+}
+
+export function parseIcebergSettings(env: Env): IcebergSettings {
+  const e = parse(icebergSchema, env, 'Iceberg');
+  const region = e.ICEBERG_S3_REGION ?? e.AWS_REGION ?? 'us-east-1';
+  let catalogAuth: CatalogAuthSettings;
+  if (e.ICEBERG_CATALOG_AUTH === 'bearer') {
+    if (!e.ICEBERG_CATALOG_TOKEN) {
+      throw new ConfigError('ICEBERG_CATALOG_AUTH=bearer needs ICEBERG_CATALOG_TOKEN');
+    }
+    catalogAuth = { type: 'bearer', token: e.ICEBERG_CATALOG_TOKEN };
+  } else if (e.ICEBERG_CATALOG_AUTH === 'sigv4') {
+    catalogAuth = {
+      type: 'sigv4',
+      service: e.ICEBERG_CATALOG_SIGV4_SERVICE,
+      region: e.AWS_REGION ?? region,
+    };
+  } else {
+    catalogAuth = { type: 'none' };
+  }
+  if (Boolean(e.ICEBERG_S3_ACCESS_KEY_ID) !== Boolean(e.ICEBERG_S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError(
+      'set both ICEBERG_S3_ACCESS_KEY_ID and ICEBERG_S3_SECRET_ACCESS_KEY, or neither',
+    );
+  }
+  const settings: IcebergSettings = {
+    catalogUri: e.ICEBERG_CATALOG_URI,
+    catalogAuth,
+    s3: { forcePathStyle: e.ICEBERG_S3_PATH_STYLE, region },
+    namespace: [e.ICEBERG_NAMESPACE],
+    tableName: e.ICEBERG_TABLE,
+  };
+  if (e.ICEBERG_WAREHOUSE) settings.warehouse = e.ICEBERG_WAREHOUSE;
+  if (e.ICEBERG_S3_ENDPOINT) settings.s3.endpoint = e.ICEBERG_S3_ENDPOINT;
+  if (e.ICEBERG_S3_ACCESS_KEY_ID && e.ICEBERG_S3_SECRET_ACCESS_KEY) {
+    settings.s3.credentials = {
+      accessKeyId: e.ICEBERG_S3_ACCESS_KEY_ID,
+      secretAccessKey: e.ICEBERG_S3_SECRET_ACCESS_KEY,
+    };
+  }
+  return settings;
+}
+
+export function parseKafkaSettings(env: Env): KafkaSettings {
+  const e = parse(kafkaSchema, env, 'Kafka');
+  const brokers = parseBrokers(e.KAFKA_BROKERS);
+  if (brokers.length === 0) throw new ConfigError('KAFKA_BROKERS lists no broker');
+  const settings: KafkaSettings = {
+    brokers,
+    auth: e.KAFKA_AUTH,
+    tls: e.KAFKA_TLS === undefined ? e.KAFKA_AUTH !== 'none' : e.KAFKA_TLS === 'true',
+    region: e.AWS_REGION ?? 'us-east-1',
+  };
+  if (e.KAFKA_AUTH === 'scram-sha-512') {
+    const hasPair = Boolean(e.KAFKA_SASL_USERNAME && e.KAFKA_SASL_PASSWORD);
+    if (!e.KAFKA_SASL_SECRET_ARN && !hasPair) {
+      throw new ConfigError(
+        'KAFKA_AUTH=scram-sha-512 needs KAFKA_SASL_SECRET_ARN or KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD',
+      );
+    }
+    if (e.KAFKA_SASL_SECRET_ARN) settings.saslSecretArn = e.KAFKA_SASL_SECRET_ARN;
+    if (e.KAFKA_SASL_USERNAME) settings.username = e.KAFKA_SASL_USERNAME;
+    if (e.KAFKA_SASL_PASSWORD) settings.password = e.KAFKA_SASL_PASSWORD;
+  }
+  return settings;
+}
+
+export function parseThresholds(env: Env): AlertThresholds {
+  const e = parse(
+    z.object({
+      ALERT_THRESHOLD: number('ALERT_THRESHOLD', 80),
+      SEVERITY_HIGH: number('SEVERITY_HIGH', 85),
+      SEVERITY_CRITICAL: number('SEVERITY_CRITICAL', 90),
+    }),
+    env,
+    'threshold',
+  );
+  try {
+    return assertThresholds({
+      threshold: e.ALERT_THRESHOLD,
+      high: e.SEVERITY_HIGH,
+      critical: e.SEVERITY_CRITICAL,
+    });
+  } catch (cause) {
+    throw new ConfigError((cause as Error).message, { cause });
+  }
+}
+
+/** `kafka://<topic>` or `s3://<bucket>/<prefix>`. */
+export function parseDeadLetterTarget(text: string | undefined): DeadLetterTarget {
+  if (!text)
+    throw new ConfigError('DEAD_LETTER_TARGET is required (kafka://topic or s3://bucket/prefix)');
+  const kafka = /^kafka:\/\/([A-Za-z0-9._-]{1,249})$/.exec(text);
+  if (kafka) return { type: 'kafka', topic: kafka[1]! };
+  const s3 = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(text);
+  if (s3) return { type: 's3', bucket: s3[1]!, prefix: (s3[2] ?? '').replace(/\/+$/, '') };
+  throw new ConfigError(
+    `DEAD_LETTER_TARGET must be kafka://<topic> or s3://<bucket>/<prefix>, got ${text}`,
+  );
+}
+
+export function parseClassifierConfig(env: Env): ClassifierConfig {
+  const e = parse(
+    z.object({
+      CONSUMER_GROUP_ID: z.string().min(1, 'CONSUMER_GROUP_ID is required').max(255),
+      MAX_VALUE_BYTES: number('MAX_VALUE_BYTES', 64 * 1024),
+    }),
+    env,
+    'classifier',
+  );
+  const deadLetterTarget = parseDeadLetterTarget(env.DEAD_LETTER_TARGET);
+  const config: ClassifierConfig = {
+    iceberg: parseIcebergSettings(env),
+    thresholds: parseThresholds(env),
+    consumerGroupId: e.CONSUMER_GROUP_ID,
+    deadLetterTarget,
+    maxValueBytes: e.MAX_VALUE_BYTES,
+  };
+  if (deadLetterTarget.type === 'kafka') config.kafka = parseKafkaSettings(env);
+  return config;
+}
+
+export function parseGeneratorConfig(env: Env): GeneratorConfig {
+  const e = parse(
+    z.object({ SENSOR_TOPIC: z.string().min(1).max(249).default('sensor_readings') }),
+    env,
+    'generator',
+  );
+  return { kafka: parseKafkaSettings(env), topic: e.SENSOR_TOPIC };
+}

@@ -1,0 +1,18 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+
+/**
+ * Powertools reads POWERTOOLS_SERVICE_NAME, POWERTOOLS_LOG_LEVEL and POWERTOOLS_METRICS_NAMESPACE
+ * itself; the defaults here only apply when those are unset (local runs and tests).
+ * POWERTOOLS_METRICS_DISABLED=true (or POWERTOOLS_DEV) keeps metrics off stdout locally.
+ */
+export function createLogger(serviceName: string): Logger {
+  return new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? serviceName });
+}
+
+export function createMetrics(serviceName: string): Metrics {
+  return new Metrics({
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? serviceName,
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'SensorAlerts',
+  });
+}
