@@ -1,0 +1,122 @@
+import type { ManifestContent, ManifestFile } from '../spec/manifest-file';
+import { avroType, decodeBlock, encodeRecords } from './avro-type';
+import { readContainer, writeContainer } from './container';
+import { manifestFileSchema } from './manifest-schema';
+
+export interface ManifestListContext {
+  snapshotId: bigint;
+  parentSnapshotId: bigint | undefined;
+  sequenceNumber: bigint;
+}
+
+const toBuffer = (bytes: Uint8Array | null | undefined) =>
+  bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null;
+const fromBuffer = (buf: Buffer | null | undefined) => (buf ? new Uint8Array(buf) : null);
+
+/** Encodes a manifest list (format v2) with the header keys the spec requires. */
+export function writeManifestList(manifests: ManifestFile[], ctx: ManifestListContext): Uint8Array {
+  const schema = manifestFileSchema();
+  const type = avroType(schema);
+  const records = manifests.map((m) => ({
+    manifest_path: m.manifestPath,
+    manifest_length: m.manifestLength,
+    partition_spec_id: m.partitionSpecId,
+    content: m.content,
+    sequence_number: m.sequenceNumber,
+    min_sequence_number: m.minSequenceNumber,
+    added_snapshot_id: m.addedSnapshotId,
+    added_files_count: m.addedFilesCount,
+    existing_files_count: m.existingFilesCount,
+    deleted_files_count: m.deletedFilesCount,
+    added_rows_count: m.addedRowsCount,
+    existing_rows_count: m.existingRowsCount,
+    deleted_rows_count: m.deletedRowsCount,
+    partitions:
+      m.partitions?.map((p) => ({
+        contains_null: p.containsNull,
+        contains_nan: p.containsNan ?? null,
+        lower_bound: toBuffer(p.lowerBound),
+        upper_bound: toBuffer(p.upperBound),
+      })) ?? null,
+    key_metadata: toBuffer(m.keyMetadata),
+  }));
+  return writeContainer({
+    schemaJson: JSON.stringify(schema),
+    metadata: {
+      'snapshot-id': String(ctx.snapshotId),
+      'parent-snapshot-id':
+        ctx.parentSnapshotId === undefined ? 'null' : String(ctx.parentSnapshotId),
+      'sequence-number': String(ctx.sequenceNumber),
+      'format-version': '2',
+    },
+    records: encodeRecords(type, records),
+  });
+}
+
+interface RawManifestFile {
+  manifest_path: string;
+  manifest_length: bigint;
+  partition_spec_id: number;
+  content?: number;
+  sequence_number?: bigint;
+  min_sequence_number?: bigint;
+  added_snapshot_id: bigint;
+  added_files_count?: number;
+  added_data_files_count?: number;
+  existing_files_count?: number;
+  existing_data_files_count?: number;
+  deleted_files_count?: number;
+  deleted_data_files_count?: number;
+  added_rows_count?: bigint;
+  existing_rows_count?: bigint;
+  deleted_rows_count?: bigint;
+  partitions?:
+    | {
+        contains_null: boolean;
+        contains_nan?: boolean | null;
+        lower_bound?: Buffer | null;
+        upper_bound?: Buffer | null;
+      }[]
+    | null;
+  key_metadata?: Buffer | null;
+}
+
+export interface ReadManifestList {
+  metadata: Record<string, string>;
+  manifests: ManifestFile[];
+}
+
+export function readManifestList(bytes: Uint8Array): ReadManifestList {
+  const { metadata, schemaJson, blocks } = readContainer(bytes);
+  const type = avroType(JSON.parse(schemaJson));
+  const manifests: ManifestFile[] = [];
+  for (const block of blocks) {
+    for (const r of decodeBlock(type, block.data, block.count) as RawManifestFile[]) {
+      manifests.push({
+        manifestPath: r.manifest_path,
+        manifestLength: r.manifest_length,
+        partitionSpecId: r.partition_spec_id,
+        content: (r.content ?? 0) as ManifestContent,
+        // format v1 lists have no sequence numbers: everything is sequence number 0
+        sequenceNumber: r.sequence_number ?? 0n,
+        minSequenceNumber: r.min_sequence_number ?? 0n,
+        addedSnapshotId: r.added_snapshot_id,
+        addedFilesCount: r.added_files_count ?? r.added_data_files_count ?? 0,
+        existingFilesCount: r.existing_files_count ?? r.existing_data_files_count ?? 0,
+        deletedFilesCount: r.deleted_files_count ?? r.deleted_data_files_count ?? 0,
+        addedRowsCount: r.added_rows_count ?? 0n,
+        existingRowsCount: r.existing_rows_count ?? 0n,
+        deletedRowsCount: r.deleted_rows_count ?? 0n,
+        partitions:
+          r.partitions?.map((p) => ({
+            containsNull: p.contains_null,
+            containsNan: p.contains_nan ?? null,
+            lowerBound: fromBuffer(p.lower_bound),
+            upperBound: fromBuffer(p.upper_bound),
+          })) ?? null,
+        keyMetadata: fromBuffer(r.key_metadata),
+      });
+    }
+  }
+  return { metadata, manifests };
+}

@@ -1,0 +1,75 @@
+import type { ColumnSource } from 'hyparquet-writer/src/types.js';
+import { ValidationError } from '../errors';
+
+type DecodedArray = ColumnSource['data'];
+
+import type { NestedField, Row, Schema } from '../spec/schema';
+
+/**
+ * Transposes rows into one array per column. Required numeric columns become typed arrays,
+ * which the encoder handles without boxing each value.
+ */
+export function rowsToColumns(schema: Schema, rows: readonly Row[]): DecodedArray[] {
+  return schema.fields.map((field) => column(field, rows));
+}
+
+function column(field: NestedField, rows: readonly Row[]): DecodedArray {
+  const n = rows.length;
+  const name = field.name;
+  if (field.required) {
+    switch (field.type) {
+      case 'double': {
+        const out = new Float64Array(n);
+        for (let i = 0; i < n; i++) out[i] = checkNumber(rows[i]![name], field);
+        return out;
+      }
+      case 'float': {
+        const out = new Float32Array(n);
+        for (let i = 0; i < n; i++) out[i] = checkNumber(rows[i]![name], field);
+        return out;
+      }
+      case 'int':
+      case 'date': {
+        const out = new Int32Array(n);
+        for (let i = 0; i < n; i++) out[i] = checkNumber(rows[i]![name], field);
+        return out;
+      }
+      case 'long':
+      case 'timestamp':
+      case 'timestamptz': {
+        const out = new BigInt64Array(n);
+        for (let i = 0; i < n; i++) out[i] = checkBigInt(rows[i]![name], field);
+        return out;
+      }
+    }
+  }
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const value = rows[i]![name];
+    if (value === null || value === undefined) {
+      if (field.required) throw new ValidationError(`required field ${name} is null`);
+      out[i] = null;
+    } else {
+      out[i] = value;
+    }
+  }
+  return out;
+}
+
+function checkNumber(value: unknown, field: NestedField): number {
+  if (typeof value !== 'number') {
+    throw new ValidationError(
+      `field ${field.name} (${field.type}) needs a number, got ${typeof value}`,
+    );
+  }
+  return value;
+}
+
+function checkBigInt(value: unknown, field: NestedField): bigint {
+  if (typeof value !== 'bigint') {
+    throw new ValidationError(
+      `field ${field.name} (${field.type}) needs a bigint, got ${typeof value}`,
+    );
+  }
+  return value;
+}

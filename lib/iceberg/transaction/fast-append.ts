@@ -1,0 +1,179 @@
+import type { Catalog, TableCommit } from '../catalog/types';
+import {
+  CommitConflictError,
+  CommitStateUnknownError,
+  IcebergError,
+  ValidationError,
+} from '../errors';
+import type { FileIO } from '../io/file-io';
+import type { DataFile } from '../spec/data-file';
+import type { TableIdentifier } from '../spec/table-metadata';
+import { type LoadedTable, mainAncestry, mainSnapshotId } from '../spec/table-metadata';
+import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF, sleep } from './backoff';
+import { newSnapshotId, randomUUID, uuidV7 } from './ids';
+import { produceAppend, type WrittenManifest, writeAppendManifest } from './snapshot-producer';
+
+/** Summary key holding the id of the logical commit, used to recognise our own snapshot. */
+export const COMMIT_ID_SUMMARY_KEY = 'commit-id';
+
+export type PrepareResult = { summary?: Record<string, string> } | { abandon: string };
+
+export interface AppendOptions {
+  /**
+   * Called with the table state an attempt commits on top of (first attempt, after each
+   * conflict reload, after a state-unknown reload that did not find our commit). Returns
+   * extra summary properties, or `{ abandon }` to stop without committing.
+   */
+  prepare?: (base: LoadedTable) => Promise<PrepareResult> | PrepareResult;
+  /** Attempts in total (default 8). */
+  maxAttempts?: number;
+  /** Id stored in the summary under COMMIT_ID_SUMMARY_KEY (default a random UUID). */
+  commitId?: string;
+  backoff?: BackoffOptions;
+}
+
+export type AppendResult =
+  | {
+      status: 'committed';
+      snapshotId: bigint;
+      sequenceNumber: bigint;
+      attempts: number;
+      table: LoadedTable;
+    }
+  | { status: 'abandoned'; reason: string; attempts: number; table: LoadedTable };
+
+function findOwnCommit(table: LoadedTable, commitId: string, snapshotId: bigint) {
+  for (const snapshot of mainAncestry(table.metadata)) {
+    if (
+      snapshot['snapshot-id'] === snapshotId ||
+      snapshot.summary[COMMIT_ID_SUMMARY_KEY] === commitId
+    ) {
+      return snapshot;
+    }
+  }
+  return undefined;
+}
+
+async function reloadAfterUnknown(
+  catalog: Catalog,
+  ident: TableIdentifier,
+  backoff: BackoffOptions,
+  cause: unknown,
+): Promise<LoadedTable> {
+  let last: unknown = cause;
+  for (let i = 1; i <= 5; i++) {
+    try {
+      return await catalog.loadTable(ident);
+    } catch (error) {
+      last = error;
+      if (error instanceof IcebergError && !error.retryable && error.kind !== 'catalog')
+        throw error;
+      await sleep(backoffDelay(i, backoff));
+    }
+  }
+  throw new CommitStateUnknownError('commit outcome unknown and the table cannot be reloaded', {
+    cause: last,
+  });
+}
+
+/**
+ * Appends data files as one new snapshot on `main` (the spec's fast append). The manifest is
+ * written once; each attempt writes a new manifest list on its parent. A 409 reloads and
+ * re-applies; an unknown outcome reloads and looks for this commit before trying again.
+ */
+export async function fastAppend(
+  catalog: Catalog,
+  io: FileIO,
+  ident: TableIdentifier,
+  dataFiles: readonly DataFile[],
+  opts: AppendOptions = {},
+): Promise<AppendResult> {
+  if (dataFiles.length === 0) throw new ValidationError('fast append needs at least one data file');
+  const maxAttempts = opts.maxAttempts ?? 8;
+  const backoff = opts.backoff ?? DEFAULT_BACKOFF;
+  const commitId = opts.commitId ?? randomUUID();
+  // One snapshot id for every attempt keeps the manifest's entries valid across retries.
+  const snapshotId = newSnapshotId();
+  let written: WrittenManifest | undefined;
+  let base = await catalog.loadTable(ident);
+  // The identical request may be resent with its key; a changed request gets a new key.
+  let previous:
+    | {
+        parent: bigint | undefined;
+        summary: string;
+        commit: TableCommit;
+        key: string;
+        sequenceNumber: bigint;
+      }
+    | undefined;
+
+  for (let attempt = 1; ; attempt++) {
+    const prepared = opts.prepare ? await opts.prepare(base) : {};
+    if ('abandon' in prepared) {
+      return { status: 'abandoned', reason: prepared.abandon, attempts: attempt, table: base };
+    }
+    const summary = { ...prepared.summary, [COMMIT_ID_SUMMARY_KEY]: commitId };
+    const parent = mainSnapshotId(base.metadata);
+    const summaryKey = JSON.stringify(summary);
+    let request: NonNullable<typeof previous>;
+    if (previous && previous.parent === parent && previous.summary === summaryKey) {
+      request = previous;
+    } else {
+      written ??= await writeAppendManifest(io, base, snapshotId, dataFiles);
+      const produced = await produceAppend(
+        io,
+        base,
+        written,
+        snapshotId,
+        dataFiles,
+        summary,
+        attempt,
+      );
+      request = {
+        parent,
+        summary: summaryKey,
+        commit: produced.commit,
+        key: uuidV7(),
+        sequenceNumber: produced.snapshot['sequence-number'],
+      };
+    }
+    previous = request;
+
+    try {
+      const table = await catalog.commitTable(ident, request.commit, {
+        idempotencyKey: request.key,
+      });
+      return {
+        status: 'committed',
+        snapshotId,
+        sequenceNumber: request.sequenceNumber,
+        attempts: attempt,
+        table,
+      };
+    } catch (error) {
+      if (error instanceof CommitConflictError) {
+        if (attempt >= maxAttempts) throw error;
+        await sleep(backoffDelay(attempt, backoff));
+        base = await catalog.loadTable(ident);
+        continue;
+      }
+      if (error instanceof CommitStateUnknownError) {
+        const reloaded = await reloadAfterUnknown(catalog, ident, backoff, error);
+        const own = findOwnCommit(reloaded, commitId, snapshotId);
+        if (own) {
+          return {
+            status: 'committed',
+            snapshotId: own['snapshot-id'],
+            sequenceNumber: own['sequence-number'],
+            attempts: attempt,
+            table: reloaded,
+          };
+        }
+        if (attempt >= maxAttempts) throw error;
+        base = reloaded;
+        continue;
+      }
+      throw error;
+    }
+  }
+}
