@@ -1,4 +1,5 @@
-// Placeholder so the CDK stacks can bundle this entry while the function is being written.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented yet');
-};
+import { parseClassifierConfig } from '../shared/config';
+import { createClassifierHandler } from './create-handler';
+
+// Configuration is validated at cold start: a misconfigured function fails before any batch.
+export const handler = createClassifierHandler(parseClassifierConfig(process.env));

@@ -1,0 +1,46 @@
+import {
+  SENSOR_ALERTS_PARTITION_SPEC,
+  SENSOR_ALERTS_SCHEMA,
+  sensorAlertsIdentifier,
+} from '../../lib/alerts/table';
+import {
+  type FileIO,
+  type LoadedTable,
+  RestCatalog,
+  S3FileIO,
+  type TableIdentifier,
+} from '../../lib/iceberg';
+import type { IcebergSettings } from './config';
+
+export interface IcebergClients {
+  catalog: RestCatalog;
+  io: FileIO;
+  table: TableIdentifier;
+}
+
+/** Connects to the REST catalog (GET /v1/config) and builds the warehouse FileIO. */
+export async function connectIceberg(settings: IcebergSettings): Promise<IcebergClients> {
+  const catalog = await RestCatalog.connect({
+    uri: settings.catalogUri,
+    warehouse: settings.warehouse,
+    auth: settings.catalogAuth,
+  });
+  const io = new S3FileIO({
+    endpoint: settings.s3.endpoint,
+    region: settings.s3.region,
+    forcePathStyle: settings.s3.forcePathStyle,
+    credentials: settings.s3.credentials,
+  });
+  const [namespace] = settings.namespace;
+  return { catalog, io, table: sensorAlertsIdentifier(namespace, settings.tableName) };
+}
+
+/** Creates the namespace and the sensor_alerts table when absent; safe to race. */
+export async function ensureAlertTable(clients: IcebergClients): Promise<LoadedTable> {
+  await clients.catalog.createNamespaceIfAbsent(clients.table.namespace);
+  return clients.catalog.createTableIfAbsent(
+    clients.table,
+    SENSOR_ALERTS_SCHEMA,
+    SENSOR_ALERTS_PARTITION_SPEC,
+  );
+}

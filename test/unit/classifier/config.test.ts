@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import {
+  parseClassifierConfig,
+  parseDeadLetterTarget,
+  parseGeneratorConfig,
+} from '../../../functions/shared/config';
+import { ConfigError } from '../../../functions/shared/errors';
+
+const base = {
+  ICEBERG_CATALOG_URI: 'http://127.0.0.1:19120/iceberg',
+  CONSUMER_GROUP_ID: 'classifier',
+  DEAD_LETTER_TARGET: 's3://warehouse/dead-letters/',
+};
+
+describe('parseClassifierConfig', () => {
+  it('applies the defaults', () => {
+    expect(parseClassifierConfig(base)).toEqual({
+      iceberg: {
+        catalogUri: 'http://127.0.0.1:19120/iceberg',
+        catalogAuth: { type: 'none' },
+        s3: { forcePathStyle: false, region: 'us-east-1' },
+        namespace: ['demo'],
+        tableName: 'sensor_alerts',
+      },
+      thresholds: { threshold: 80, high: 85, critical: 90 },
+      consumerGroupId: 'classifier',
+      deadLetterTarget: { type: 's3', bucket: 'warehouse', prefix: 'dead-letters' },
+      maxValueBytes: 65536,
+    });
+  });
+
+  it('reads the Kafka settings when dead letters go to a topic', () => {
+    const config = parseClassifierConfig({
+      ...base,
+      DEAD_LETTER_TARGET: 'kafka://sensor_readings_dlq',
+      KAFKA_BROKERS: 'a:9092, b:9092',
+    });
+    expect(config.deadLetterTarget).toEqual({ type: 'kafka', topic: 'sensor_readings_dlq' });
+    expect(config.kafka?.brokers).toEqual(['a:9092', 'b:9092']);
+  });
+
+  it.each([
+    ['a missing catalog URI', { ICEBERG_CATALOG_URI: undefined }, 'ICEBERG_CATALOG_URI'],
+    ['a missing group', { CONSUMER_GROUP_ID: undefined }, 'CONSUMER_GROUP_ID'],
+    ['a missing dead letter target', { DEAD_LETTER_TARGET: undefined }, 'DEAD_LETTER_TARGET'],
+    ['a threshold that is not a number', { ALERT_THRESHOLD: 'hot' }, 'ALERT_THRESHOLD'],
+    ['inverted thresholds', { SEVERITY_HIGH: '95' }, 'threshold <= high <= critical'],
+    ['bearer auth without a token', { ICEBERG_CATALOG_AUTH: 'bearer' }, 'ICEBERG_CATALOG_TOKEN'],
+    ['half a key pair', { ICEBERG_S3_ACCESS_KEY_ID: 'k' }, 'ICEBERG_S3_SECRET_ACCESS_KEY'],
+    ['a bad path-style flag', { ICEBERG_S3_PATH_STYLE: 'yes' }, 'ICEBERG_S3_PATH_STYLE'],
+    ['a Kafka target without brokers', { DEAD_LETTER_TARGET: 'kafka://dlq' }, 'KAFKA_BROKERS'],
+  ])('rejects %s', (_name, change, mention) => {
+    const env = { ...base, ...change };
+    expect(() => parseClassifierConfig(env)).toThrow(ConfigError);
+    expect(() => parseClassifierConfig(env)).toThrow(mention);
+  });
+});
+
+describe('parseDeadLetterTarget', () => {
+  it.each([
+    ['kafka://dlq', { type: 'kafka', topic: 'dlq' }],
+    ['s3://bucket', { type: 's3', bucket: 'bucket', prefix: '' }],
+    ['s3://bucket/a/b/', { type: 's3', bucket: 'bucket', prefix: 'a/b' }],
+  ])('%s', (text, expected) => {
+    expect(parseDeadLetterTarget(text)).toEqual(expected);
+  });
+
+  it.each([['http://x'], ['kafka://'], ['s3://B']])('rejects %s', (text) => {
+    expect(() => parseDeadLetterTarget(text)).toThrow(ConfigError);
+  });
+});
+
+describe('parseGeneratorConfig', () => {
+  it.each([
+    [{ KAFKA_BROKERS: '127.0.0.1:9092' }, { auth: 'none', tls: false }],
+    [
+      { KAFKA_BROKERS: 'b:9098', KAFKA_AUTH: 'msk-iam' },
+      { auth: 'msk-iam', tls: true },
+    ],
+    [
+      { KAFKA_BROKERS: 'b:9096', KAFKA_AUTH: 'scram-sha-512', KAFKA_SASL_SECRET_ARN: 'arn:x' },
+      { auth: 'scram-sha-512', tls: true, saslSecretArn: 'arn:x' },
+    ],
+  ])('reads %o', (env, expected) => {
+    expect(parseGeneratorConfig(env).kafka).toMatchObject(expected);
+    expect(parseGeneratorConfig(env).topic).toBe('sensor_readings');
+  });
+
+  it('requires SCRAM credentials', () => {
+    expect(() =>
+      parseGeneratorConfig({ KAFKA_BROKERS: 'b:9096', KAFKA_AUTH: 'scram-sha-512' }),
+    ).toThrow('KAFKA_SASL_SECRET_ARN');
+  });
+});

@@ -1,0 +1,75 @@
+import { SENSOR_ALERTS_PARTITION_SPEC, SENSOR_ALERTS_SCHEMA } from '../../../lib/alerts/table';
+import {
+  type Catalog,
+  CommitConflictError,
+  type LoadedTable,
+  MAIN_BRANCH,
+  type TableCommit,
+  type TableMetadata,
+} from '../../../lib/iceberg';
+
+/**
+ * A one-table catalog in memory that enforces `assert-ref-snapshot-id` like a REST catalog
+ * (409 on a moved branch). `beforeCommit` runs before a commit is checked, so a test can slip
+ * another writer's commit in between a load and a commit.
+ */
+export class MemoryCatalog implements Catalog {
+  metadata: TableMetadata;
+  commits = 0;
+  conflicts = 0;
+  beforeCommit: (() => Promise<void>) | undefined;
+
+  constructor(location = 'memory://warehouse/demo/sensor_alerts') {
+    this.metadata = {
+      'format-version': 2,
+      'table-uuid': '00000000-0000-4000-8000-000000000001',
+      location,
+      'last-sequence-number': 0n,
+      'last-updated-ms': 0,
+      'last-column-id': 8,
+      schemas: [SENSOR_ALERTS_SCHEMA],
+      'current-schema-id': 0,
+      'partition-specs': [SENSOR_ALERTS_PARTITION_SPEC],
+      'default-spec-id': 0,
+      'last-partition-id': 1000,
+      properties: {},
+      'current-snapshot-id': null,
+      snapshots: [],
+      refs: {},
+    };
+  }
+
+  async loadTable(): Promise<LoadedTable> {
+    return { metadataLocation: 'memory', metadata: structuredClone(this.metadata) };
+  }
+
+  async commitTable(_ident: unknown, commit: TableCommit): Promise<LoadedTable> {
+    const hook = this.beforeCommit;
+    this.beforeCommit = undefined;
+    if (hook) await hook();
+    for (const req of commit.requirements) {
+      if (req.type !== 'assert-ref-snapshot-id') continue;
+      const current = this.metadata.refs?.[req.ref]?.['snapshot-id'] ?? null;
+      if (current !== req['snapshot-id']) {
+        this.conflicts++;
+        throw new CommitConflictError(`branch ${req.ref} moved`);
+      }
+    }
+    const next = structuredClone(this.metadata);
+    for (const update of commit.updates) {
+      if (update.action === 'add-snapshot') {
+        next.snapshots = [...(next.snapshots ?? []), update.snapshot];
+        next['last-sequence-number'] = update.snapshot['sequence-number'];
+      } else if (update.action === 'set-snapshot-ref') {
+        next.refs = {
+          ...next.refs,
+          [update['ref-name']]: { type: update.type, 'snapshot-id': update['snapshot-id'] },
+        };
+        if (update['ref-name'] === MAIN_BRANCH) next['current-snapshot-id'] = update['snapshot-id'];
+      }
+    }
+    this.metadata = next;
+    this.commits++;
+    return this.loadTable();
+  }
+}
