@@ -1,0 +1,27 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { AppConfig } from './config';
+import { SensorAlertsStack } from './stacks/sensor-alerts-stack';
+
+/**
+ * The app for one validated configuration. cdk-nag's AWS Solutions checks run as a policy
+ * validation plugin: any finding not acknowledged (with a reason) fails the synthesis.
+ */
+export function buildApp(
+  config: AppConfig,
+  app: App = new App(),
+): { app: App; stack: SensorAlertsStack } {
+  // Server access logs through a bucket policy, not the legacy ACL that owner-enforced buckets refuse.
+  app.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+  const env =
+    config.account || config.region
+      ? { account: config.account, region: config.region }
+      : undefined;
+  const stack = new SensorAlertsStack(app, config.stackName, {
+    config,
+    env,
+    description: `Sensor alerts pipeline (${config.target})`,
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { app, stack };
+}

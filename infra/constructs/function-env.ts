@@ -1,0 +1,114 @@
+import type { AppConfig } from '../config';
+import type { FunctionName } from './bundling';
+
+export type KafkaAuth = 'none' | 'scram-sha-512' | 'msk-iam';
+
+/** Values known only inside the stack (tokens on an environment-agnostic stack). */
+export interface DeployedValues {
+  region: string;
+  account: string;
+  urlSuffix: string;
+  warehouseBucket?: string;
+  deadLetterBucket: string;
+  athenaWorkgroup?: string;
+  kafka: {
+    brokers: string;
+    auth: KafkaAuth;
+    tls: boolean;
+    saslSecretArn?: string;
+  };
+}
+
+export type Env = Record<string, string>;
+
+/** Prefix under the warehouse bucket holding the Iceberg tables; IAM grants are scoped to it. */
+export const WAREHOUSE_PREFIX = 'warehouse';
+/** Prefix under the dead-letter bucket the classifier writes rejected records to. */
+export const DEAD_LETTER_PREFIX = 'classifier';
+
+/** Function configuration environment, per the contract the functions validate at cold start. */
+export function functionEnv(name: FunctionName, config: AppConfig, values: DeployedValues): Env {
+  const common = { ...powertoolsEnv(name), ...icebergEnv(config, values) };
+  switch (name) {
+    case 'generator':
+      return { ...common, ...kafkaEnv(values), SENSOR_TOPIC: config.topic };
+    case 'classifier':
+      return {
+        ...common,
+        CONSUMER_GROUP_ID: config.consumerGroupId,
+        DEAD_LETTER_TARGET: `s3://${values.deadLetterBucket}/${DEAD_LETTER_PREFIX}`,
+      };
+    case 'query':
+      return { ...common, ...queryEnv(config, values) };
+  }
+}
+
+function powertoolsEnv(name: FunctionName): Env {
+  return {
+    POWERTOOLS_SERVICE_NAME: `sensor-alerts-${name}`,
+    POWERTOOLS_METRICS_NAMESPACE: 'SensorAlerts',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    // The bundles ship source maps; this makes stack traces point at the TypeScript sources.
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+}
+
+function icebergEnv(config: AppConfig, values: DeployedValues): Env {
+  const table = {
+    ICEBERG_NAMESPACE: config.namespace,
+    ICEBERG_TABLE: config.table,
+    ALERT_THRESHOLD: String(config.alertThreshold),
+    SEVERITY_HIGH: String(config.severityHigh),
+    SEVERITY_CRITICAL: String(config.severityCritical),
+  };
+  if (config.target === 'localstack') {
+    const local = config.localstack;
+    // LocalStack injects AWS_ENDPOINT_URL into functions; the Iceberg writer must reach the
+    // S3-compatible store and the catalog through their own explicit endpoints instead.
+    return {
+      ...table,
+      ICEBERG_CATALOG_URI: local.catalogUri,
+      ICEBERG_WAREHOUSE: local.warehouse,
+      ICEBERG_CATALOG_AUTH: 'none',
+      ICEBERG_S3_ENDPOINT: local.s3Endpoint,
+      ICEBERG_S3_PATH_STYLE: String(local.s3PathStyle),
+      ICEBERG_S3_REGION: local.s3Region,
+      ICEBERG_S3_ACCESS_KEY_ID: local.s3AccessKeyId,
+      ICEBERG_S3_SECRET_ACCESS_KEY: local.s3SecretAccessKey,
+    };
+  }
+  return {
+    ...table,
+    ICEBERG_CATALOG_URI: `https://glue.${values.region}.${values.urlSuffix}/iceberg`,
+    // The Glue Iceberg REST catalog names the default catalog by the account id.
+    ICEBERG_WAREHOUSE: values.account,
+    ICEBERG_CATALOG_AUTH: 'sigv4',
+    ICEBERG_CATALOG_SIGV4_SERVICE: 'glue',
+    ICEBERG_S3_PATH_STYLE: 'false',
+    ICEBERG_S3_REGION: values.region,
+    ...(values.warehouseBucket
+      ? { ICEBERG_WAREHOUSE_LOCATION: `s3://${values.warehouseBucket}/${WAREHOUSE_PREFIX}` }
+      : {}),
+  };
+}
+
+function kafkaEnv(values: DeployedValues): Env {
+  const { kafka } = values;
+  return {
+    KAFKA_BROKERS: kafka.brokers,
+    KAFKA_AUTH: kafka.auth,
+    KAFKA_TLS: String(kafka.tls),
+    ...(kafka.saslSecretArn ? { KAFKA_SASL_SECRET_ARN: kafka.saslSecretArn } : {}),
+  };
+}
+
+function queryEnv(config: AppConfig, values: DeployedValues): Env {
+  // Only deployed with Athena: DuckDB (the local engine) is kept out of the bundle.
+  if (!values.athenaWorkgroup) throw new Error('the query function needs an Athena workgroup');
+  return {
+    QUERY_ENGINE: 'athena',
+    ATHENA_WORKGROUP: values.athenaWorkgroup,
+    ATHENA_DATABASE: config.namespace,
+    ATHENA_CATALOG: 'AwsDataCatalog',
+  };
+}

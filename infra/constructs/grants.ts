@@ -1,0 +1,170 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { AppConfig } from '../config';
+import { DEAD_LETTER_PREFIX, WAREHOUSE_PREFIX } from './function-env';
+import { kafkaArns } from './kafka-arns';
+import type { Lakehouse } from './lakehouse';
+import { acknowledge, bucketObjectsFinding } from './nag';
+import type { Streaming } from './streaming';
+
+// CDK grants no kafka-cluster:* data-plane actions for MSK IAM auth; these are the minimum.
+export const CLASSIFIER_KAFKA_ACTIONS = {
+  cluster: ['kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration'],
+  topic: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+  group: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
+};
+export const GENERATOR_KAFKA_ACTIONS = {
+  // The generator's producer is idempotent (broker-side de-duplication of its retries).
+  cluster: ['kafka-cluster:Connect', 'kafka-cluster:WriteDataIdempotently'],
+  topic: ['kafka-cluster:WriteData', 'kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic'],
+};
+export const CLASSIFIER_GLUE_ACTIONS = [
+  'glue:GetCatalog',
+  'glue:GetDatabase',
+  'glue:GetTable',
+  'glue:CreateTable',
+  'glue:UpdateTable',
+];
+export const QUERY_GLUE_ACTIONS = [
+  'glue:GetCatalog',
+  'glue:GetDatabase',
+  'glue:GetTable',
+  'glue:GetTables',
+  'glue:GetPartitions',
+];
+export const QUERY_ATHENA_ACTIONS = [
+  'athena:StartQueryExecution',
+  'athena:GetQueryExecution',
+  'athena:GetQueryResults',
+  'athena:StopQueryExecution',
+  'athena:GetWorkGroup',
+];
+
+export interface GrantContext {
+  config: AppConfig;
+  streaming: Streaming;
+  lakehouse: Lakehouse;
+}
+
+export function grantGenerator(fn: lambda.IFunction, ctx: GrantContext): void {
+  const { streaming, config } = ctx;
+  if (streaming.clusterArn) {
+    const arns = kafkaArns(streaming.clusterArn, config.topic, config.consumerGroupId);
+    allow(fn, GENERATOR_KAFKA_ACTIONS.cluster, [arns.cluster]);
+    allow(fn, GENERATOR_KAFKA_ACTIONS.topic, [arns.topic]);
+  }
+  streaming.secret?.grantRead(fn);
+}
+
+export function grantClassifier(fn: lambda.IFunction, ctx: GrantContext): void {
+  const { streaming, config, lakehouse } = ctx;
+  if (streaming.clusterArn) {
+    const arns = kafkaArns(streaming.clusterArn, config.topic, config.consumerGroupId);
+    allow(fn, CLASSIFIER_KAFKA_ACTIONS.cluster, [arns.cluster]);
+    allow(fn, CLASSIFIER_KAFKA_ACTIONS.topic, [arns.topic]);
+    allow(fn, CLASSIFIER_KAFKA_ACTIONS.group, [arns.group]);
+  }
+  // Rejected records go under one prefix of the dead-letter bucket.
+  allowObjects(
+    fn,
+    ['s3:PutObject'],
+    lakehouse.deadLetterBucket,
+    `${DEAD_LETTER_PREFIX}/*`,
+    'Rejected records are written under generated object names below the classifier prefix.',
+  );
+  if (!lakehouse.warehouseBucket) return;
+  allow(fn, CLASSIFIER_GLUE_ACTIONS, glueArns(fn, config));
+  // Append-only writer: it reads and writes data files and metadata, never deletes them.
+  allowWarehouse(fn, lakehouse.warehouseBucket, [
+    's3:GetObject',
+    's3:PutObject',
+    's3:AbortMultipartUpload',
+  ]);
+  allowLakeFormation(fn, config);
+}
+
+export function grantQuery(fn: lambda.IFunction, ctx: GrantContext): void {
+  const { config, lakehouse } = ctx;
+  const { warehouseBucket, resultsBucket, workgroup } = lakehouse;
+  if (!warehouseBucket || !resultsBucket || !workgroup) return;
+  const stack = Stack.of(fn);
+  const workgroupArn = stack.formatArn({
+    service: 'athena',
+    resource: 'workgroup',
+    resourceName: workgroup.ref,
+  });
+  allow(fn, QUERY_ATHENA_ACTIONS, [workgroupArn]);
+  allow(fn, QUERY_GLUE_ACTIONS, glueArns(fn, config));
+  allowWarehouse(fn, warehouseBucket, ['s3:GetObject']);
+  // Athena writes and reads query results with the caller's credentials.
+  allow(fn, ['s3:GetBucketLocation', 's3:ListBucket'], [resultsBucket.bucketArn]);
+  allowObjects(
+    fn,
+    ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+    resultsBucket,
+    'results/*',
+    'Athena names result files per query execution below the workgroup output prefix.',
+  );
+  allowLakeFormation(fn, config);
+}
+
+function glueArns(scope: lambda.IFunction, config: AppConfig): string[] {
+  const stack = Stack.of(scope);
+  const glue = (resource: string, resourceName?: string) =>
+    stack.formatArn({ service: 'glue', resource, ...(resourceName ? { resourceName } : {}) });
+  return [
+    glue('catalog'),
+    glue('database', config.namespace),
+    glue('table', `${config.namespace}/${config.table}`),
+  ];
+}
+
+function allowWarehouse(fn: lambda.IFunction, bucket: s3.IBucket, objectActions: string[]): void {
+  allowObjects(
+    fn,
+    objectActions,
+    bucket,
+    `${WAREHOUSE_PREFIX}/*`,
+    'Iceberg data, manifest and metadata files get generated names below the warehouse prefix.',
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${WAREHOUSE_PREFIX}/*`] } },
+    }),
+  );
+}
+
+function allowLakeFormation(fn: lambda.IFunction, config: AppConfig): void {
+  if (!config.lakeFormation) return;
+  // Lake Formation vends data access per call; the action takes no resource narrower than *.
+  allow(fn, ['lakeformation:GetDataAccess'], ['*']);
+  acknowledge(
+    roleOf(fn),
+    'AwsSolutions-IAM5[Resource::*]',
+    'lakeformation:GetDataAccess supports no resource-level permissions; Lake Formation grants decide what is vended.',
+  );
+}
+
+function allowObjects(
+  fn: lambda.IFunction,
+  actions: string[],
+  bucket: s3.IBucket,
+  pattern: string,
+  reason: string,
+): void {
+  allow(fn, actions, [bucket.arnForObjects(pattern)]);
+  acknowledge(roleOf(fn), bucketObjectsFinding(bucket, pattern), reason);
+}
+
+function roleOf(fn: lambda.IFunction): iam.IRole {
+  if (!fn.role) throw new Error(`function ${fn.node.path} has no role`);
+  return fn.role;
+}
+
+function allow(fn: lambda.IFunction, actions: string[], resources: string[]): void {
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
+}

@@ -1,0 +1,122 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { AppConfig } from '../config';
+import { ClassifierAlarms } from '../constructs/alarms';
+import { addClassifierSource } from '../constructs/classifier-source';
+import { type DeployedValues, functionEnv } from '../constructs/function-env';
+import { grantClassifier, grantGenerator, grantQuery } from '../constructs/grants';
+import { Lakehouse } from '../constructs/lakehouse';
+import { PipelineFunction } from '../constructs/pipeline-function';
+import { Streaming } from '../constructs/streaming';
+
+export interface SensorAlertsStackProps extends StackProps {
+  config: AppConfig;
+}
+
+/** The whole pipeline on one target: streaming, storage and catalog, the three functions. */
+export class SensorAlertsStack extends Stack {
+  readonly streaming: Streaming;
+  readonly lakehouse: Lakehouse;
+  readonly generator: PipelineFunction;
+  readonly classifier: PipelineFunction;
+  readonly query?: PipelineFunction;
+
+  constructor(scope: Construct, id: string, props: SensorAlertsStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const removalPolicy =
+      config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    // Build: streaming and storage first; the functions' environment refers to both.
+    this.streaming = new Streaming(this, 'Streaming', { config: config.streaming, removalPolicy });
+    this.lakehouse = new Lakehouse(this, 'Lakehouse', { config, removalPolicy });
+    const values: DeployedValues = {
+      region: this.region,
+      account: this.account,
+      urlSuffix: this.urlSuffix,
+      warehouseBucket: this.lakehouse.warehouseBucket?.bucketName,
+      deadLetterBucket: this.lakehouse.deadLetterBucket.bucketName,
+      athenaWorkgroup: this.lakehouse.workgroup?.ref,
+      kafka: {
+        brokers: this.streaming.brokers,
+        auth: this.streaming.auth,
+        tls: this.streaming.tls,
+        saslSecretArn: this.streaming.secret?.secretArn,
+      },
+    };
+    const fnDefaults = { logRetentionDays: config.functions.logRetentionDays, removalPolicy };
+    this.generator = new PipelineFunction(this, 'Generator', {
+      ...fnDefaults,
+      name: 'generator',
+      description: 'Produces simulated sensor readings to Kafka',
+      environment: functionEnv('generator', config, values),
+      memoryMb: config.functions.generatorMemoryMb,
+      timeout: Duration.minutes(1),
+      network: this.streaming.network,
+    });
+    this.classifier = new PipelineFunction(this, 'Classifier', {
+      ...fnDefaults,
+      name: 'classifier',
+      description: 'Classifies readings and appends alerts exactly once to Iceberg',
+      environment: functionEnv('classifier', config, values),
+      memoryMb: config.functions.classifierMemoryMb,
+      timeout: Duration.seconds(config.functions.classifierTimeoutSeconds),
+    });
+    if (this.lakehouse.workgroup) {
+      this.query = new PipelineFunction(this, 'Query', {
+        ...fnDefaults,
+        name: 'query',
+        description: 'Alert analytics over the Iceberg table with Athena',
+        environment: functionEnv('query', config, values),
+        memoryMb: config.functions.queryMemoryMb,
+        timeout: Duration.minutes(2),
+      });
+    }
+
+    // Grant: each function gets only what its own calls need.
+    const grantContext = { config, streaming: this.streaming, lakehouse: this.lakehouse };
+    grantGenerator(this.generator.fn, grantContext);
+    grantClassifier(this.classifier.fn, grantContext);
+    if (this.query) grantQuery(this.query.fn, grantContext);
+
+    // Wire: the topic drives the classifier; alarms watch it.
+    if (config.eventSource.enabled) {
+      addClassifierSource({
+        config,
+        streaming: this.streaming,
+        classifier: this.classifier.fn,
+        onFailureBucket: this.lakehouse.deadLetterBucket,
+      });
+    }
+    new ClassifierAlarms(this, 'ClassifierAlarms', {
+      classifier: this.classifier.fn,
+      offsetLagThreshold: config.alarms.offsetLagThreshold,
+      withOffsetLag: config.eventSource.enabled,
+      snsTopicArn: config.alarms.snsTopicArn,
+    });
+
+    this.addOutputs(config);
+  }
+
+  private addOutputs(config: AppConfig): void {
+    const out = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    const endpoint =
+      config.target === 'localstack' ? ` --endpoint-url ${config.localstack.endpoint}` : '';
+    const invoke = (fn: PipelineFunction, payload: string) =>
+      `aws lambda invoke${endpoint} --function-name ${fn.fn.functionName} --cli-binary-format raw-in-base64-out --payload '${payload}' /dev/stdout`;
+    out('GeneratorFunctionName', this.generator.fn.functionName, 'Generator function');
+    out('ClassifierFunctionName', this.classifier.fn.functionName, 'Classifier function');
+    out('DeadLetterBucketName', this.lakehouse.deadLetterBucket.bucketName, 'Rejected records');
+    out('KafkaBootstrapBrokers', this.streaming.brokers, 'Bootstrap servers the generator uses');
+    out('InvokeGenerator', invoke(this.generator, '{"numReadings":200}'), 'Produce readings');
+    if (this.lakehouse.warehouseBucket) {
+      out('WarehouseBucketName', this.lakehouse.warehouseBucket.bucketName, 'Iceberg warehouse');
+    }
+    if (this.query && this.lakehouse.workgroup) {
+      out('QueryFunctionName', this.query.fn.functionName, 'Query function');
+      out('AthenaWorkgroup', this.lakehouse.workgroup.ref, 'Athena workgroup');
+      out('InvokeQuery', invoke(this.query, '{}'), 'Alert summary and validations');
+    }
+  }
+}
