@@ -56,3 +56,16 @@ export function parquetSchema(schema: Schema): SchemaElement[] {
     ...schema.fields.map(parquetElement),
   ];
 }
+
+/**
+ * The schema used while encoding: timestamps without their logical type, so the encoder
+ * takes the bigint micros as they are instead of converting each value. Physical layout
+ * is identical, which lets the footer carry the full schema.
+ */
+export function physicalSchema(schema: Schema): SchemaElement[] {
+  return parquetSchema(schema).map((element) => {
+    if (element.logical_type?.type !== 'TIMESTAMP') return element;
+    const { logical_type: _l, converted_type: _c, ...rest } = element;
+    return rest;
+  });
+}

@@ -1,9 +1,9 @@
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { Row, Schema } from '../spec/schema';
-import { type ParquetCodec, parquetCodec } from './codecs';
+import { type ParquetCodec, parquetCodec, zstdAvailable } from './codecs';
 import { rowsToColumns } from './columns';
 import { type ColumnMetrics, metricsFromRowGroups } from './metrics';
-import { parquetSchema } from './parquet-schema';
+import { parquetSchema, physicalSchema } from './parquet-schema';
 
 export interface ParquetWriteOptions {
   codec?: ParquetCodec;
@@ -24,11 +24,11 @@ export function encodeParquet(
   options: ParquetWriteOptions = {},
 ): EncodedParquet {
   const columns = rowsToColumns(schema, rows);
-  const { codec, compressors } = parquetCodec(options.codec ?? 'snappy');
+  const { codec, compressors } = parquetCodec(options.codec ?? defaultCodec());
   const writer = new ByteWriter();
   const pq = new ParquetWriter({
     writer,
-    schema: parquetSchema(schema),
+    schema: physicalSchema(schema),
     codec,
     compressors,
     statistics: true,
@@ -38,7 +38,17 @@ export function encodeParquet(
     columnData: schema.fields.map((field, i) => ({ name: field.name, data: columns[i]! })),
     rowGroupSize: options.rowGroupSize ?? 1_000_000,
   });
+  // Encoded as plain INT64 (no per-value conversion); the footer gets the logical types.
+  pq.schema = parquetSchema(schema);
   pq.finish();
   const metrics = metricsFromRowGroups(schema, pq.row_groups);
   return { bytes: writer.getBytes(), recordCount: rows.length, metrics };
+}
+
+/**
+ * zstd where the runtime has it (Node 22.15+, the Lambda runtime); otherwise gzip, which
+ * measured both smaller and faster here than the writer's JavaScript snappy.
+ */
+export function defaultCodec(): ParquetCodec {
+  return zstdAvailable() ? 'zstd' : 'gzip';
 }
