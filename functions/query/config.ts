@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type IcebergSettings, parseIcebergSettings } from '../shared/config';
 import { QueryConfigError } from './errors';
 
 const number = (fallback: number) => z.coerce.number().refine(Number.isFinite).default(fallback);
@@ -26,6 +27,8 @@ export interface QueryConfig {
   namespace: string;
   table: string;
   thresholds: { alertThreshold: number; criticalThreshold: number };
+  /** Catalog and object store of the local engine (QUERY_ENGINE=local only). */
+  iceberg?: IcebergSettings;
 }
 
 /** Reads the query function's settings once, at cold start. */
@@ -38,7 +41,16 @@ export function loadQueryConfig(env: NodeJS.ProcessEnv = process.env): QueryConf
     });
   }
   const e = parsed.data;
+  let iceberg: IcebergSettings | undefined;
+  if (e.QUERY_ENGINE === 'local') {
+    try {
+      iceberg = parseIcebergSettings(env);
+    } catch (error) {
+      throw new QueryConfigError((error as Error).message, { cause: error });
+    }
+  }
   return {
+    iceberg,
     engine: e.QUERY_ENGINE,
     athena: {
       workgroup: e.ATHENA_WORKGROUP ?? '',

@@ -1,4 +1,10 @@
-// Placeholder so the CDK stacks can bundle this entry while the function is being written.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented yet');
-};
+import { loadQueryConfig } from './config';
+import { createEngine } from './create-engine';
+import { createQueryHandler } from './create-handler';
+
+const config = loadQueryConfig();
+
+export const handler = createQueryHandler({
+  engine: () => createEngine(config),
+  thresholds: config.thresholds,
+});

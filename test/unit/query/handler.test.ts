@@ -118,10 +118,28 @@ describe('loadQueryConfig', () => {
     });
   });
 
+  it('reads the catalog settings for the local engine', () => {
+    // Act
+    const config = loadQueryConfig({
+      QUERY_ENGINE: 'local',
+      ICEBERG_CATALOG_URI: 'http://127.0.0.1:19120/iceberg',
+      ICEBERG_S3_ENDPOINT: 'http://127.0.0.1:9000',
+      ICEBERG_S3_PATH_STYLE: 'true',
+    });
+
+    // Assess
+    expect(config.engine).toBe('local');
+    expect(config.iceberg).toMatchObject({
+      catalogUri: 'http://127.0.0.1:19120/iceberg',
+      s3: { endpoint: 'http://127.0.0.1:9000', forcePathStyle: true },
+    });
+  });
+
   it.each([
     [{ QUERY_ENGINE: 'athena' }, 'ATHENA_WORKGROUP'],
     [{ QUERY_ENGINE: 'spark' }, 'QUERY_ENGINE'],
     [{ QUERY_ENGINE: 'local', ALERT_THRESHOLD: 'hot' }, 'ALERT_THRESHOLD'],
+    [{ QUERY_ENGINE: 'local' }, 'ICEBERG_CATALOG_URI'],
   ])('rejects %j naming %s', (env, variable) => {
     // Act / Assess
     expect(() => loadQueryConfig(env)).toThrow(QueryConfigError);

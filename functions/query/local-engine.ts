@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  currentSchema,
+  type FileIO,
+  type LoadedTable,
+  planFiles,
+  type TableIdentifier,
+} from '../../lib/iceberg';
+import type { IcebergSettings } from '../shared/config';
+import { connectIceberg } from '../shared/iceberg';
+import { DuckDbQueryEngine, type ViewSnapshot } from './duckdb-engine';
+import type { JsonRow, QueryEngine } from './engine';
+import { LocalEngineError } from './errors';
+import { viewColumns } from './view-columns';
+
+export interface LocalEngineOptions {
+  catalog: { loadTable(ident: TableIdentifier): Promise<LoadedTable> };
+  io: FileIO;
+  ident: TableIdentifier;
+  /** Parent of the temp dir holding downloaded data files (default: the OS temp dir). */
+  tempRoot?: string;
+  /** Parallel downloads. */
+  concurrency?: number;
+}
+
+/**
+ * DuckDB over the table's current data files. DuckDB's S3 and Iceberg extensions download at
+ * run time, which does not work offline, so the files are resolved through the catalog and
+ * manifests and copied through the table's FileIO into a temp dir. Data files never change once
+ * written, so each is downloaded once per engine.
+ */
+export class LocalQueryEngine implements QueryEngine {
+  readonly tableRef: string;
+  private readonly duckdb: DuckDbQueryEngine;
+  private readonly downloaded = new Map<string, Promise<string>>();
+  private workDir: Promise<string> | undefined;
+
+  constructor(private readonly options: LocalEngineOptions) {
+    this.duckdb = new DuckDbQueryEngine({
+      viewName: options.ident.name,
+      snapshot: () => this.snapshot(),
+    });
+    this.tableRef = this.duckdb.tableRef;
+  }
+
+  run(sql: string): Promise<JsonRow[]> {
+    return this.duckdb.run(sql);
+  }
+
+  async close(): Promise<void> {
+    await this.duckdb.close();
+    const dir = this.workDir;
+    this.workDir = undefined;
+    this.downloaded.clear();
+    if (dir) {
+      await rm(await dir, { recursive: true, force: true });
+    }
+  }
+
+  private async snapshot(): Promise<ViewSnapshot> {
+    const { ident, catalog, io } = this.options;
+    const table = await catalog.loadTable(ident).catch((error: unknown) => {
+      throw new LocalEngineError(`Cannot load table ${ident.namespace.join('.')}.${ident.name}`, {
+        cause: error,
+      });
+    });
+    const columns = viewColumns(currentSchema(table.metadata).fields);
+    const dataFiles = await planFiles(io, table);
+    const paths = dataFiles.map((file) => file.filePath);
+    const files = await mapLimited(paths, this.options.concurrency ?? 8, (path) =>
+      this.download(path),
+    );
+    return { columns, files };
+  }
+
+  private download(path: string): Promise<string> {
+    let local = this.downloaded.get(path);
+    if (!local) {
+      local = (async () => {
+        this.workDir ??= mkdtemp(join(this.options.tempRoot ?? tmpdir(), 'alerts-query-'));
+        const name = `${createHash('sha256').update(path).digest('hex').slice(0, 24)}.parquet`;
+        const target = join(await this.workDir, name);
+        try {
+          await writeFile(target, await this.options.io.read(path));
+        } catch (error) {
+          throw new LocalEngineError(`Cannot download data file ${path}`, { cause: error });
+        }
+        return target;
+      })();
+      local.catch(() => this.downloaded.delete(path));
+      this.downloaded.set(path, local);
+    }
+    return local;
+  }
+}
+
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** The engine for QUERY_ENGINE=local: catalog and object store from the ICEBERG_* settings. */
+export async function connectLocalEngine(settings: IcebergSettings): Promise<LocalQueryEngine> {
+  const clients = await connectIceberg(settings);
+  return new LocalQueryEngine({ catalog: clients.catalog, io: clients.io, ident: clients.table });
+}
