@@ -1,0 +1,281 @@
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { type BuildEventOptions, buildKafkaEvent, type KafkaRecord } from '../../lib/kafka/event';
+import { RunnerTimeoutError } from './errors';
+import type { FailedBatchRecord, FailureDestination } from './failure-destination';
+import type { Invoker } from './invokers';
+import { chunk, retryDelayMs, toKafkaRecord } from './records';
+
+export interface RunnerLogger {
+  info(message: string, extra?: object): void;
+  warn(message: string, extra?: object): void;
+  error(message: string, extra?: object): void;
+}
+
+export interface EsmRunnerOptions {
+  kafka: Kafka;
+  topic: string;
+  groupId: string;
+  invoke: Invoker;
+  /** Records per invocation (Lambda's BatchSize; default 100). */
+  batchSize?: number;
+  /**
+   * How long the broker may hold a fetch to gather records (Lambda's
+   * MaximumBatchingWindowInSeconds, in ms; default 500).
+   */
+  batchWindowMs?: number;
+  /** Shape of the delivered event (default SelfManagedKafka). */
+  event?: BuildEventOptions;
+  /** Retries after the first failed invocation (default 3), then the on-failure destination. */
+  maxRetries?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Without one, a batch that exhausts its retries stops the runner (nothing is skipped). */
+  onFailure?: FailureDestination;
+  /** Partitions processed in parallel; each partition stays in order (default 1). */
+  partitionsConcurrently?: number;
+  /** Start at the earliest offset when the group has none (Lambda's TRIM_HORIZON; default). */
+  fromBeginning?: boolean;
+  progressEveryMs?: number;
+  logger?: RunnerLogger;
+  /**
+   * Fault injection for tests: called after a successful invocation, before the offset
+   * commit. Returning 'crash' leaves the offsets uncommitted and stops the runner, as if the
+   * process died between the two.
+   */
+  afterInvoke?: (records: readonly KafkaRecord[]) => 'crash' | undefined;
+}
+
+export interface RunnerStats {
+  batches: number;
+  records: number;
+  invocations: number;
+  retries: number;
+  failedBatches: number;
+  /** Per partition, the highest offset this runner committed to Kafka. */
+  committed: Record<number, string>;
+  lastResult: unknown;
+  crashed: boolean;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const consoleLogger: RunnerLogger = {
+  info: (m, e) => console.log(`[esm] ${m}`, e ?? ''),
+  warn: (m, e) => console.warn(`[esm] ${m}`, e ?? ''),
+  error: (m, e) => console.error(`[esm] ${m}`, e ?? ''),
+};
+
+/**
+ * Consumes a topic the way Lambda's Kafka event source mapping does and invokes a function
+ * with each batch: records of one partition per event, in offset order, and the group's
+ * offsets committed only after the function succeeded (or the batch went to the on-failure
+ * destination), so a crash redelivers rather than loses.
+ */
+export class EventSourceMappingRunner {
+  readonly stats: RunnerStats = {
+    batches: 0,
+    records: 0,
+    invocations: 0,
+    retries: 0,
+    failedBatches: 0,
+    committed: {},
+    lastResult: undefined,
+    crashed: false,
+  };
+  private consumer: Consumer | undefined;
+  private admin: Admin | undefined;
+  private inFlight = 0;
+  private fatal: Error | undefined;
+  private stopping: Promise<void> | undefined;
+  private progressTimer: NodeJS.Timeout | undefined;
+  private readonly log: RunnerLogger;
+
+  constructor(private readonly options: EsmRunnerOptions) {
+    this.log = options.logger ?? consoleLogger;
+  }
+
+  async start(): Promise<void> {
+    const o = this.options;
+    this.consumer = o.kafka.consumer({
+      groupId: o.groupId,
+      maxWaitTimeInMs: o.batchWindowMs ?? 500,
+      // Ask the broker to hold the fetch for the window unless a full batch is ready.
+      minBytes: Math.max(1, (o.batchSize ?? 100) * 64),
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      retry: { retries: 10 },
+    });
+    this.admin = o.kafka.admin();
+    await Promise.all([this.consumer.connect(), this.admin.connect()]);
+    this.consumer.on(this.consumer.events.CRASH, (e) => {
+      if (!e.payload.restart) this.fatal = e.payload.error;
+    });
+    await this.consumer.subscribe({ topic: o.topic, fromBeginning: o.fromBeginning ?? true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: o.partitionsConcurrently ?? 1,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+    if (o.progressEveryMs) {
+      this.progressTimer = setInterval(
+        () => this.log.info('progress', { ...this.stats, lastResult: undefined }),
+        o.progressEveryMs,
+      );
+      this.progressTimer.unref();
+    }
+  }
+
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    const batchSize = this.options.batchSize ?? 100;
+    const records = batch.messages.map((m) => toKafkaRecord(batch.topic, batch.partition, m));
+    for (const part of chunk(records, batchSize)) {
+      if (!isRunning() || isStale() || this.stats.crashed) return;
+      this.inFlight++;
+      try {
+        const delivered = await this.deliver(part);
+        if (!delivered) return;
+        const last = part[part.length - 1]!;
+        if (this.options.afterInvoke?.(part) === 'crash') {
+          this.stats.crashed = true;
+          this.log.warn('simulated crash before the offset commit', { partition: last.partition });
+          void this.stop();
+          return;
+        }
+        resolveOffset(last.offset.toString());
+        await this.consumer!.commitOffsets([
+          { topic: last.topic, partition: last.partition, offset: (last.offset + 1n).toString() },
+        ]);
+        this.stats.committed[last.partition] = last.offset.toString();
+        this.stats.batches++;
+        this.stats.records += part.length;
+        await heartbeat();
+      } finally {
+        this.inFlight--;
+      }
+    }
+  }
+
+  /** True when the batch was handled (by the function or the failure destination). */
+  private async deliver(records: KafkaRecord[]): Promise<boolean> {
+    const o = this.options;
+    const event = buildKafkaEvent(
+      records,
+      o.event ?? { eventSource: 'SelfManagedKafka', bootstrapServers: 'local' },
+    );
+    const maxRetries = o.maxRetries ?? 3;
+    let lastError: unknown;
+    for (let attempt = 0; attempt <= maxRetries; attempt++) {
+      if (attempt > 0) {
+        this.stats.retries++;
+        await sleep(retryDelayMs(attempt, o.retryBaseMs ?? 200, o.retryMaxMs ?? 10_000));
+      }
+      this.stats.invocations++;
+      try {
+        this.stats.lastResult = await o.invoke(event);
+        return true;
+      } catch (error) {
+        lastError = error;
+        this.log.warn('invocation failed', {
+          attempt: attempt + 1,
+          partition: records[0]!.partition,
+          error: (error as Error).message,
+        });
+      }
+    }
+    const first = records[0]!;
+    const last = records[records.length - 1]!;
+    if (!o.onFailure) {
+      this.fatal = lastError as Error;
+      this.log.error('batch failed and there is no on-failure destination; stopping', {
+        partition: first.partition,
+        firstOffset: first.offset.toString(),
+      });
+      void this.stop();
+      return false;
+    }
+    const failed: FailedBatchRecord = {
+      condition: 'RetriesExhausted',
+      timestamp: new Date().toISOString(),
+      approximateInvokeCount: maxRetries + 1,
+      error: String((lastError as Error)?.message ?? lastError),
+      KafkaBatchInfo: {
+        batchSize: records.length,
+        topic: first.topic,
+        partition: first.partition,
+        firstOffset: first.offset.toString(),
+        lastOffset: last.offset.toString(),
+      },
+      payload: event,
+    };
+    await o.onFailure.send(failed);
+    this.stats.failedBatches++;
+    return true;
+  }
+
+  /** Records on the topic not yet committed by the group, summed over partitions. */
+  async lag(): Promise<bigint> {
+    const admin = this.admin!;
+    const [ends, groups] = await Promise.all([
+      admin.fetchTopicOffsets(this.options.topic),
+      admin.fetchOffsets({ groupId: this.options.groupId, topics: [this.options.topic] }),
+    ]);
+    const committed = new Map(
+      (groups[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]),
+    );
+    let lag = 0n;
+    for (const end of ends) {
+      const high = BigInt(end.high);
+      const low = BigInt(end.low);
+      const at = committed.get(end.partition) ?? -1n;
+      const from = at < 0n ? low : at;
+      if (high > from) lag += high - from;
+    }
+    return lag;
+  }
+
+  /** Resolves once the group has committed everything on the topic and nothing is in flight. */
+  async runUntilIdle(options: { timeoutMs?: number; pollMs?: number } = {}): Promise<RunnerStats> {
+    return this.waitFor(
+      async () => this.inFlight === 0 && (await this.lag()) === 0n,
+      options,
+      'the group to catch up',
+    );
+  }
+
+  /** Resolves once the predicate holds for the stats. */
+  async runUntil(
+    predicate: (stats: RunnerStats) => boolean,
+    options: { timeoutMs?: number; pollMs?: number } = {},
+  ): Promise<RunnerStats> {
+    return this.waitFor(async () => predicate(this.stats), options, 'the condition');
+  }
+
+  private async waitFor(
+    ready: () => Promise<boolean>,
+    options: { timeoutMs?: number; pollMs?: number },
+    what: string,
+  ): Promise<RunnerStats> {
+    const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+    for (;;) {
+      if (this.fatal) throw this.fatal;
+      if (this.stats.crashed) return this.stats;
+      if (await ready()) return this.stats;
+      if (Date.now() > deadline) {
+        throw new RunnerTimeoutError(`timed out waiting for ${what}`);
+      }
+      await sleep(options.pollMs ?? 250);
+    }
+  }
+
+  /** Stops after the batch in flight; offsets of unfinished batches stay uncommitted. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.progressTimer) clearInterval(this.progressTimer);
+      await this.consumer?.disconnect();
+      await this.admin?.disconnect();
+    })();
+    return this.stopping;
+  }
+}
