@@ -15,6 +15,8 @@ function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
+const sortedBig = (values: bigint[]) => [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
 describe('Parquet data files', () => {
   it('writes field ids and UTC-adjusted microsecond timestamps into the schema', () => {
     // Act
@@ -97,9 +99,9 @@ describe('Parquet data files', () => {
     expect(file!.nanValueCounts!.get(2)).toBe(0n);
     expect(lower(2, 'double')).toBe(Math.min(...temps));
     expect(upper(2, 'double')).toBe(Math.max(...temps));
-    expect(lower(4, 'timestamptz')).toBe(readings.reduce((a, b) => (a < b ? a : b)));
-    expect(upper(4, 'timestamptz')).toBe(readings.reduce((a, b) => (a > b ? a : b)));
-    expect(lower(8, 'long')).toBe(offsets.reduce((a, b) => (a < b ? a : b)));
+    expect(lower(4, 'timestamptz')).toBe(sortedBig(readings)[0]);
+    expect(upper(4, 'timestamptz')).toBe(sortedBig(readings).at(-1));
+    expect(lower(8, 'long')).toBe(sortedBig(offsets)[0]);
     expect(lower(1, 'string')).toBe('sensor_0');
     expect(upper(1, 'string')).toBe('sensor_8');
     expect([...file!.columnSizes!.keys()]).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
