@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { JavaNotFoundError } from './errors';
+import { parseJavaVersion } from './java-version';
+
+export interface JavaRuntime {
+  /** Path of the `java` executable. */
+  executable: string;
+  version: number;
+  /** Where it was found, for progress lines and error messages. */
+  source: string;
+}
+
+const KNOWN_JVM_ROOTS = ['/usr/lib/jvm', '/opt/java', '/Library/Java/JavaVirtualMachines'];
+
+function probe(executable: string, source: string): JavaRuntime | undefined {
+  if (!existsSync(executable)) return undefined;
+  const result = spawnSync(executable, ['-version'], { encoding: 'utf8', timeout: 15_000 });
+  const version = parseJavaVersion(`${result.stderr ?? ''}${result.stdout ?? ''}`);
+  return version === undefined ? undefined : { executable, version, source };
+}
+
+function javaInHome(home: string): string {
+  const macHome = join(home, 'Contents', 'Home', 'bin', 'java');
+  return existsSync(macHome) ? macHome : join(home, 'bin', 'java');
+}
+
+function knownLocations(): string[] {
+  return KNOWN_JVM_ROOTS.flatMap((root) => {
+    if (!existsSync(root)) return [];
+    return readdirSync(root).map((entry) => javaInHome(join(root, entry)));
+  });
+}
+
+function onPath(env: NodeJS.ProcessEnv): string[] {
+  return (env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'java'));
+}
+
+/**
+ * Finds a Java of at least `minVersion`: SENSOR_ALERTS_JAVA_HOME alone when set (to force a
+ * choice), otherwise JAVA_HOME, then the usual JVM folders (newest first), then `java` on PATH.
+ */
+export function findJava(minVersion: number, env: NodeJS.ProcessEnv = process.env): JavaRuntime {
+  const forced = env.SENSOR_ALERTS_JAVA_HOME;
+  const candidates: { executable: string; source: string }[] = [];
+  if (forced) {
+    candidates.push({ executable: javaInHome(forced), source: 'SENSOR_ALERTS_JAVA_HOME' });
+  } else {
+    if (env.JAVA_HOME)
+      candidates.push({ executable: javaInHome(env.JAVA_HOME), source: 'JAVA_HOME' });
+    for (const executable of knownLocations()) candidates.push({ executable, source: executable });
+    for (const executable of onPath(env)) candidates.push({ executable, source: 'PATH' });
+  }
+  const found: JavaRuntime[] = [];
+  const seen = new Set<string>();
+  for (const { executable, source } of candidates) {
+    if (seen.has(executable)) continue;
+    seen.add(executable);
+    const runtime = probe(executable, source);
+    if (runtime) found.push(runtime);
+  }
+  const fromEnv = found.filter((runtime) => runtime.source === 'JAVA_HOME' || forced);
+  const preferred = [
+    ...fromEnv,
+    ...found.filter((r) => !fromEnv.includes(r)).sort((a, b) => b.version - a.version),
+  ];
+  const chosen = preferred.find((runtime) => runtime.version >= minVersion);
+  if (chosen) return chosen;
+  const seenText =
+    found.length === 0
+      ? 'no Java was found'
+      : `found only ${found.map((r) => `Java ${r.version} (${r.executable})`).join(', ')}`;
+  const where = forced ? `SENSOR_ALERTS_JAVA_HOME=${forced}: ` : '';
+  throw new JavaNotFoundError(
+    `The local services need Java ${minVersion} or newer; ${where}${seenText}. ` +
+      `Install a JDK ${minVersion}+ (for example Temurin 25) and point JAVA_HOME at it.`,
+  );
+}

@@ -1,0 +1,87 @@
+import {
+  BucketAlreadyOwnedByYou,
+  CreateBucketCommand,
+  HeadBucketCommand,
+  ListBucketsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { Kafka, logLevel } from 'kafkajs';
+import { endpointOf, type ServiceSettings } from './settings';
+import type { ServiceName } from './versions';
+
+function s3Client(settings: ServiceSettings): S3Client {
+  return new S3Client({
+    endpoint: endpointOf('s3', settings),
+    region: settings.s3Region,
+    forcePathStyle: true,
+    credentials: {
+      accessKeyId: settings.s3AccessKeyId,
+      secretAccessKey: settings.s3SecretAccessKey,
+    },
+    maxAttempts: 1,
+  });
+}
+
+async function kafkaReady(settings: ServiceSettings): Promise<boolean> {
+  const admin = new Kafka({
+    clientId: 'services-probe',
+    brokers: [endpointOf('kafka', settings)],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1_000,
+    retry: { retries: 0 },
+  }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+async function s3Ready(settings: ServiceSettings): Promise<boolean> {
+  const client = s3Client(settings);
+  try {
+    await client.send(new ListBucketsCommand({}), { abortSignal: AbortSignal.timeout(2_000) });
+    return true;
+  } finally {
+    client.destroy();
+  }
+}
+
+async function catalogReady(settings: ServiceSettings): Promise<boolean> {
+  const response = await fetch(`${endpointOf('catalog', settings)}/v1/config`, {
+    signal: AbortSignal.timeout(2_000),
+  });
+  if (!response.ok) return false;
+  const body = (await response.json()) as { defaults?: unknown };
+  return typeof body.defaults === 'object';
+}
+
+/** True when the service answers its own protocol correctly, whoever started it. */
+export function isReady(service: ServiceName, settings: ServiceSettings): Promise<boolean> {
+  const probe = { kafka: kafkaReady, s3: s3Ready, catalog: catalogReady }[service];
+  return probe(settings).catch(() => false);
+}
+
+/** Creates the warehouse bucket unless it exists; returns whether it was created. */
+export async function ensureBucket(settings: ServiceSettings): Promise<boolean> {
+  const client = s3Client(settings);
+  try {
+    const exists = await client
+      .send(new HeadBucketCommand({ Bucket: settings.warehouseBucket }))
+      .then(
+        () => true,
+        () => false,
+      );
+    if (exists) return false;
+    await client
+      .send(new CreateBucketCommand({ Bucket: settings.warehouseBucket }))
+      .catch((error) => {
+        if (!(error instanceof BucketAlreadyOwnedByYou)) throw error;
+      });
+    return true;
+  } finally {
+    client.destroy();
+  }
+}

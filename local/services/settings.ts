@@ -1,0 +1,131 @@
+import { localEndpoints } from '../endpoints';
+import { InvalidSettingError } from './errors';
+import type { ServiceName } from './versions';
+
+/** Where a service listens; every port can be moved by an environment variable. */
+export interface ServicePorts {
+  kafka: number;
+  kafkaController: number;
+  s3: number;
+  catalog: number;
+}
+
+export interface ServiceSettings {
+  host: string;
+  ports: ServicePorts;
+  s3AccessKeyId: string;
+  s3SecretAccessKey: string;
+  s3Region: string;
+  warehouseBucket: string;
+  /** Path under which the catalog serves the Iceberg REST API, e.g. `/iceberg`. */
+  catalogBasePath: string;
+  readyTimeoutMs: number;
+}
+
+/** Env vars that move each port, named in error messages so the fix is obvious. */
+export const PORT_VARIABLES: Record<keyof ServicePorts, string> = {
+  kafka: 'KAFKA_PORT',
+  kafkaController: 'KAFKA_CONTROLLER_PORT',
+  s3: 'S3_PORT',
+  catalog: 'CATALOG_PORT',
+};
+
+export const SERVICE_PORT_KEYS: Record<ServiceName, (keyof ServicePorts)[]> = {
+  kafka: ['kafka', 'kafkaController'],
+  s3: ['s3'],
+  catalog: ['catalog'],
+};
+
+export function parsePort(value: string, variable: string): number {
+  const trimmed = value.trim();
+  const port = /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new InvalidSettingError(
+      `${variable}=${JSON.stringify(value)} is not a TCP port: set it to a number from 1 to 65535.`,
+    );
+  }
+  return port;
+}
+
+/** Port of the first `host:port` in a comma-separated broker list. */
+export function portOfBrokers(brokers: string, variable: string): number {
+  const first = brokers.split(',')[0]?.trim() ?? '';
+  const colon = first.lastIndexOf(':');
+  if (colon < 0) {
+    throw new InvalidSettingError(
+      `${variable}=${JSON.stringify(brokers)} has no port: use host:port.`,
+    );
+  }
+  return parsePort(first.slice(colon + 1), variable);
+}
+
+/** Port of a URL, with the scheme's default when the URL names none. */
+export function portOfUrl(url: string, variable: string): number {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (cause) {
+    throw new InvalidSettingError(`${variable}=${JSON.stringify(url)} is not a URL.`, { cause });
+  }
+  if (parsed.port !== '') return parsePort(parsed.port, variable);
+  return parsed.protocol === 'https:' ? 443 : 80;
+}
+
+function basePathOf(url: string): string {
+  const path = new URL(url).pathname.replace(/\/+$/, '');
+  return path === '' ? '/iceberg' : path;
+}
+
+/**
+ * Reads the settings once. Explicit `*_PORT` variables win; otherwise the port comes from the
+ * endpoint variables of `local/endpoints.ts`, so clients and services agree by construction.
+ */
+export function readSettings(env: NodeJS.ProcessEnv = process.env): ServiceSettings {
+  const endpoints = localEndpoints(env);
+  const pick = (variable: string, fallback: () => number): number => {
+    const value = env[variable];
+    return value === undefined || value === '' ? fallback() : parsePort(value, variable);
+  };
+  const kafka = pick('KAFKA_PORT', () => portOfBrokers(endpoints.kafkaBrokers, 'KAFKA_BROKERS'));
+  const timeoutSeconds = env.SERVICES_READY_TIMEOUT_SECONDS;
+  return {
+    host: '127.0.0.1',
+    ports: {
+      kafka,
+      kafkaController: pick('KAFKA_CONTROLLER_PORT', () => kafka + 1),
+      s3: pick('S3_PORT', () => portOfUrl(endpoints.s3Endpoint, 'ICEBERG_S3_ENDPOINT')),
+      catalog: pick('CATALOG_PORT', () => portOfUrl(endpoints.catalogUri, 'ICEBERG_CATALOG_URI')),
+    },
+    s3AccessKeyId: endpoints.s3AccessKeyId,
+    s3SecretAccessKey: endpoints.s3SecretAccessKey,
+    s3Region: endpoints.s3Region,
+    warehouseBucket: endpoints.warehouseBucket,
+    catalogBasePath: basePathOf(endpoints.catalogUri),
+    readyTimeoutMs:
+      timeoutSeconds === undefined || timeoutSeconds === ''
+        ? 120_000
+        : parsePositiveSeconds(timeoutSeconds) * 1000,
+  };
+}
+
+function parsePositiveSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new InvalidSettingError(
+      `SERVICES_READY_TIMEOUT_SECONDS=${JSON.stringify(value)} must be a positive number of seconds.`,
+    );
+  }
+  return seconds;
+}
+
+export function endpointOf(service: ServiceName, settings: ServiceSettings): string {
+  const { host, ports } = settings;
+  switch (service) {
+    case 'kafka':
+      return `${host}:${ports.kafka}`;
+    case 's3':
+      return `http://${host}:${ports.s3}`;
+    case 'catalog':
+      return `http://${host}:${ports.catalog}${settings.catalogBasePath}`;
+  }
+}
