@@ -90,6 +90,10 @@ export function catalogProperties(settings: ServiceSettings, sqliteFile: string)
     'catalog-impl': 'org.apache.iceberg.jdbc.JdbcCatalog',
     uri: `jdbc:sqlite:${sqliteFile}`,
     'jdbc.schema-version': 'V1',
+    // SQLite allows one writer: several pooled connections fail each other's commits with
+    // SQLITE_BUSY under concurrent requests, so requests share one connection instead.
+    clients: 1,
+    'jdbc.busy_timeout': 10_000,
     warehouse: `s3://${settings.warehouseBucket}/`,
     'io-impl': 'org.apache.iceberg.aws.s3.S3FileIO',
     's3.endpoint': `http://${settings.host}:${settings.ports.s3}`,
