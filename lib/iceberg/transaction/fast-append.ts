@@ -170,6 +170,8 @@ export async function fastAppend(
           };
         }
         if (attempt >= maxAttempts) throw error;
+        // a failing catalog is often a busy one: back off as for a conflict
+        await sleep(backoffDelay(attempt, backoff));
         base = reloaded;
         continue;
       }

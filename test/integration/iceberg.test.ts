@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  SENSOR_ALERTS_PARTITION_SPEC,
+  SENSOR_ALERTS_SCHEMA,
+  sensorAlertsIdentifier,
+} from '../../lib/alerts/table';
+import {
+  fastAppend,
+  planFiles,
+  RestCatalog,
+  type Row,
+  readRows,
+  S3FileIO,
+  type TableIdentifier,
+  writeDataFiles,
+} from '../../lib/iceberg';
+import { localEndpoints } from '../../local/endpoints';
+import { ensurePyIceberg, type PyIcebergScan, scanWithPyIceberg } from './support/pyiceberg';
+
+const endpoints = localEndpoints();
+const runId = randomUUID().slice(0, 8);
+const DAY = 86_400_000_000n;
+// 2026-11-26T17:41:42.123456Z
+const T0 = 1_795_714_902_123_456n;
+
+function batch(offsetStart: number, count: number): Row[] {
+  return Array.from({ length: count }, (_, i) => {
+    const offset = offsetStart + i;
+    return {
+      sensor_id: `sensor_${offset % 10}`,
+      temperature: Math.round((80.01 + ((offset * 37) % 1500) / 100) * 100) / 100,
+      alert_type: ['CRITICAL', 'HIGH', 'MEDIUM'][offset % 3]!,
+      reading_timestamp: T0 + BigInt(offset % 3) * DAY + BigInt(offset * 7),
+      processing_timestamp: T0 + 2n * DAY + BigInt(offset),
+      location: offset % 6 === 0 ? null : `zone_${(offset % 5) + 1}`,
+      source_partition: offset % 3,
+      source_offset: BigInt(offset),
+    };
+  });
+}
+
+/** A row as the PyIceberg helper prints it: 64-bit values and timestamps as decimal strings. */
+function asPrinted(row: Row): Record<string, string | number | boolean | null> {
+  return Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v]),
+  );
+}
+
+type Printed = Record<string, string | number | boolean | null>;
+const byOffset = (a: Printed, b: Printed) =>
+  Number(BigInt(a.source_offset as string) - BigInt(b.source_offset as string));
+
+describe('Iceberg table on the local REST catalog and S3', () => {
+  let catalog: RestCatalog;
+  let io: S3FileIO;
+
+  beforeAll(async () => {
+    await ensurePyIceberg();
+    catalog = await RestCatalog.connect({
+      uri: endpoints.catalogUri,
+      warehouse: endpoints.catalogWarehouse,
+    });
+    io = new S3FileIO({
+      endpoint: endpoints.s3Endpoint,
+      region: endpoints.s3Region,
+      forcePathStyle: true,
+      credentials: {
+        accessKeyId: endpoints.s3AccessKeyId,
+        secretAccessKey: endpoints.s3SecretAccessKey,
+      },
+    });
+    await catalog.createNamespaceIfAbsent(['demo']);
+  });
+
+  const created: TableIdentifier[] = [];
+  afterAll(async () => {
+    // Tables are uniquely named per run; dropping keeps a long-running catalog tidy.
+    for (const ident of created) await catalog?.dropTable(ident).catch(() => undefined);
+  });
+
+  async function createTable(suffix: string) {
+    const ident = sensorAlertsIdentifier('demo', `sensor_alerts_${suffix}_${runId}`);
+    created.push(ident);
+    const table = await catalog.createTableIfAbsent(
+      ident,
+      SENSOR_ALERTS_SCHEMA,
+      SENSOR_ALERTS_PARTITION_SPEC,
+    );
+    return { ident, table };
+  }
+
+  function scan(ident: TableIdentifier): Promise<PyIcebergScan> {
+    return scanWithPyIceberg({
+      uri: endpoints.catalogUri,
+      warehouse: endpoints.catalogWarehouse,
+      namespace: ident.namespace.join('.'),
+      table: ident.name,
+      s3_endpoint: endpoints.s3Endpoint,
+      s3_region: endpoints.s3Region,
+      s3_access_key_id: endpoints.s3AccessKeyId,
+      s3_secret_access_key: endpoints.s3SecretAccessKey,
+    });
+  }
+
+  it('appends three batches that PyIceberg reads back exactly', async () => {
+    // Prepare
+    const { ident } = await createTable('three');
+    const batches = [batch(0, 25), batch(25, 40), batch(65, 10)];
+
+    // Act
+    const results = [];
+    for (const [i, rows] of batches.entries()) {
+      const table = await catalog.loadTable(ident);
+      const files = await writeDataFiles(io, table, rows, { fileNamePrefix: `batch${i}` });
+      results.push(
+        await fastAppend(catalog, io, ident, files, {
+          prepare: () => ({ summary: { 'test.batch': String(i) } }),
+        }),
+      );
+    }
+    const scanned = await scan(ident);
+
+    // Assess
+    expect(results.map((r) => r.status)).toEqual(['committed', 'committed', 'committed']);
+    expect(results.map((r) => (r.status === 'committed' ? r.sequenceNumber : -1n))).toEqual([
+      1n,
+      2n,
+      3n,
+    ]);
+    expect(scanned.snapshot_count).toBe(3);
+    const last = results[2]!;
+    expect(scanned.current_snapshot_id).toBe(
+      last.status === 'committed' ? String(last.snapshotId) : '',
+    );
+    expect(scanned.rows.sort(byOffset)).toEqual(batches.flat().map(asPrinted).sort(byOffset));
+    expect(scanned.arrow_schema).toMatchObject({
+      sensor_id: expect.stringMatching(/^(large_)?string$/),
+      temperature: 'double',
+      reading_timestamp: expect.stringMatching(/^timestamp\[us, tz=(UTC|\+00:00)\]$/),
+      processing_timestamp: expect.stringMatching(/^timestamp\[us, tz=(UTC|\+00:00)\]$/),
+      source_partition: 'int32',
+      source_offset: 'int64',
+    });
+    expect(Object.values(scanned.field_ids)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('keeps every row when two writers append at the same time', async () => {
+    // Prepare
+    const { ident, table } = await createTable('concurrent');
+    const [a, b] = [batch(1000, 30), batch(2000, 45)];
+    const [filesA, filesB] = await Promise.all([
+      writeDataFiles(io, table, a, { fileNamePrefix: 'writer-a' }),
+      writeDataFiles(io, table, b, { fileNamePrefix: 'writer-b' }),
+    ]);
+
+    // Both first attempts wait until both writers hold the same base, so one must conflict.
+    let release: () => void = () => undefined;
+    const bothLoaded = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let waiting = 0;
+    const prepare = async () => {
+      waiting++;
+      if (waiting === 2) release();
+      if (waiting <= 2) await bothLoaded;
+      return { summary: {} };
+    };
+
+    // Act
+    const results = await Promise.all([
+      fastAppend(catalog, io, ident, filesA, { commitId: `a-${runId}`, prepare }),
+      fastAppend(catalog, io, ident, filesB, { commitId: `b-${runId}`, prepare }),
+    ]);
+    const reloaded = await catalog.loadTable(ident);
+    const ours = (
+      await Promise.all(
+        (await planFiles(io, reloaded)).map((f) => readRows(io, f, SENSOR_ALERTS_SCHEMA)),
+      )
+    ).flat();
+    const scanned = await scan(ident);
+
+    // Assess
+    expect(results.map((r) => r.status)).toEqual(['committed', 'committed']);
+    expect(results.map((r) => r.attempts).sort()).toEqual([1, 2]);
+    expect(scanned.snapshot_count).toBe(2);
+    const expected = [...a, ...b].map(asPrinted).sort(byOffset);
+    expect(scanned.rows.length).toBe(a.length + b.length);
+    expect(scanned.rows.sort(byOffset)).toEqual(expected);
+    expect(ours.map(asPrinted).sort(byOffset)).toEqual(expected);
+    const head = reloaded.metadata.snapshots!.find(
+      (s) => s['snapshot-id'] === reloaded.metadata['current-snapshot-id'],
+    )!;
+    expect(head.summary['total-records']).toBe(String(a.length + b.length));
+  });
+});
