@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidSettingError } from '../../../local/services/errors';
+import {
+  endpointOf,
+  parsePort,
+  portOfBrokers,
+  portOfUrl,
+  readSettings,
+} from '../../../local/services/settings';
+
+describe('parsePort', () => {
+  it.each([
+    ['9092', 9092],
+    [' 19120 ', 19120],
+    ['1', 1],
+    ['65535', 65535],
+  ])('accepts %j as port %i', (text, port) => {
+    expect(parsePort(text, 'KAFKA_PORT')).toBe(port);
+  });
+
+  it.each(['0', '65536', '-1', '90.5', 'abc', '', '9092x'])(
+    'rejects %j naming the variable',
+    (text) => {
+      expect(() => parsePort(text, 'KAFKA_PORT')).toThrow(InvalidSettingError);
+      expect(() => parsePort(text, 'KAFKA_PORT')).toThrow(/KAFKA_PORT/);
+    },
+  );
+});
+
+describe('ports from endpoints', () => {
+  it.each([
+    ['127.0.0.1:9092', 9092],
+    ['127.0.0.1:29092,127.0.0.1:29093', 29092],
+  ])('takes the first broker port of %j', (brokers, port) => {
+    expect(portOfBrokers(brokers, 'KAFKA_BROKERS')).toBe(port);
+  });
+
+  it.each([
+    ['http://127.0.0.1:9000', 9000],
+    ['http://127.0.0.1:19120/iceberg', 19120],
+    ['http://localhost/iceberg', 80],
+    ['https://catalog.example/iceberg', 443],
+  ])('reads the port of %j', (url, port) => {
+    expect(portOfUrl(url, 'ICEBERG_CATALOG_URI')).toBe(port);
+  });
+
+  it('rejects a broker without a port', () => {
+    expect(() => portOfBrokers('localhost', 'KAFKA_BROKERS')).toThrow(/KAFKA_BROKERS/);
+  });
+});
+
+describe('readSettings', () => {
+  it('defaults to the endpoints of local/endpoints.ts', () => {
+    // Act
+    const settings = readSettings({});
+
+    // Assess
+    expect(settings.ports).toEqual({
+      kafka: 9092,
+      kafkaController: 9093,
+      s3: 9000,
+      catalog: 19120,
+    });
+    expect(settings.catalogBasePath).toBe('/iceberg');
+    expect(endpointOf('catalog', settings)).toBe('http://127.0.0.1:19120/iceberg');
+  });
+
+  it('lets *_PORT variables win over the endpoint variables', () => {
+    // Prepare
+    const env = {
+      KAFKA_BROKERS: '127.0.0.1:29092',
+      KAFKA_PORT: '39092',
+      ICEBERG_S3_ENDPOINT: 'http://127.0.0.1:29000',
+      ICEBERG_CATALOG_URI: 'http://127.0.0.1:29120/catalog/',
+    };
+
+    // Act
+    const settings = readSettings(env);
+
+    // Assess
+    expect(settings.ports).toEqual({
+      kafka: 39092,
+      kafkaController: 39093,
+      s3: 29000,
+      catalog: 29120,
+    });
+    expect(settings.catalogBasePath).toBe('/catalog');
+  });
+
+  it.each([
+    [{ SERVICES_READY_TIMEOUT_SECONDS: '30' }, 30_000],
+    [{}, 120_000],
+  ])('reads the readiness timeout from %j', (env, timeoutMs) => {
+    expect(readSettings(env).readyTimeoutMs).toBe(timeoutMs);
+  });
+
+  it('rejects a timeout that is not a positive number', () => {
+    expect(() => readSettings({ SERVICES_READY_TIMEOUT_SECONDS: 'soon' })).toThrow(
+      /SERVICES_READY_TIMEOUT_SECONDS/,
+    );
+  });
+});
