@@ -15,6 +15,7 @@ export interface BundleSpec {
   format: 'esm';
   minify: true;
   sourcemap: true;
+  sourcesContent: false;
   mainFields: string[];
   banner: string;
   externals: string[];
@@ -41,6 +42,8 @@ export function bundleSpec(name: FunctionName, projectRoot: string): BundleSpec 
     format: 'esm',
     minify: true,
     sourcemap: true,
+    // Stack traces need the mappings, not a copy of every source: halves the zipped bundle.
+    sourcesContent: false,
     mainFields: ['module', 'main'],
     banner: REQUIRE_SHIM,
     externals: EXTERNALS[name],
@@ -57,6 +60,7 @@ export function esbuildOptions(spec: BundleSpec, outdir: string): BuildOptions {
     format: spec.format,
     minify: spec.minify,
     sourcemap: spec.sourcemap,
+    sourcesContent: spec.sourcesContent,
     mainFields: spec.mainFields,
     banner: { js: spec.banner },
     external: spec.externals,

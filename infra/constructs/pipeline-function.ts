@@ -79,6 +79,7 @@ export class PipelineFunction extends Construct {
         target: spec.target,
         minify: spec.minify,
         sourceMap: spec.sourcemap,
+        sourcesContent: spec.sourcesContent,
         mainFields: spec.mainFields,
         banner: spec.banner,
         // An explicit list (even empty) also bundles the AWS SDK instead of the runtime's copy.

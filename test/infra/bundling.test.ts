@@ -1,0 +1,103 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Match } from 'aws-cdk-lib/assertions';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundleSpec, esbuildOptions, type FunctionName } from '../../infra/constructs/bundling';
+import { PROJECT_ROOT } from '../../infra/constructs/pipeline-function';
+import { synth } from './synth';
+
+const FUNCTIONS = [
+  ['generator', 'Produces'],
+  ['classifier', 'Classifies'],
+  ['query', 'Alert analytics'],
+] as const;
+
+// Stand-ins for the values CloudFormation fills in at deploy time.
+function resolveForTest(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, unknown>;
+  if ('Ref' in v) {
+    const refs: Record<string, string> = {
+      'AWS::Region': 'eu-west-1',
+      'AWS::AccountId': '123456789012',
+      'AWS::URLSuffix': 'amazonaws.com',
+    };
+    return refs[v.Ref as string] ?? `ref-${String(v.Ref).toLowerCase()}`;
+  }
+  if ('Fn::GetAtt' in v) {
+    const [, attribute] = v['Fn::GetAtt'] as [string, string];
+    return attribute === 'BootstrapBrokerStringSaslIam' ? 'b-1.example.com:9098' : 'attribute';
+  }
+  if ('Fn::Join' in v) {
+    const [separator, parts] = v['Fn::Join'] as [string, unknown[]];
+    return parts.map(resolveForTest).join(separator);
+  }
+  throw new Error(`cannot resolve ${JSON.stringify(value)}`);
+}
+
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('function bundles', () => {
+  it('bundles every function with the local esbuild during synthesis (no Docker)', () => {
+    // Act
+    const { app, template } = synth('aws-msk-serverless', { bundle: true });
+
+    // Assess
+    for (const [, description] of FUNCTIONS) {
+      const fn = template.findResources('AWS::Lambda::Function', {
+        Properties: { Description: Match.stringLikeRegexp(description) },
+      });
+      const [resource] = Object.values(fn);
+      const key = resource?.Properties.Code.S3Key as string;
+      const asset = join(app.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+      expect(existsSync(join(asset, 'index.mjs')), `${description}: ${asset}`).toBe(true);
+      expect(existsSync(join(asset, 'index.mjs.map'))).toBe(true);
+    }
+  });
+
+  it.each(FUNCTIONS)(
+    'loads the %s bundle as ESM in Node and accepts the environment the stack gives it',
+    async (name, description) => {
+      // Prepare: the bundle scripts/bundle-sizes.ts measures, with the deployed environment.
+      const outdir = mkdtempSync(join(tmpdir(), `bundle-${name}-`));
+      outdirs.push(outdir);
+      await build(esbuildOptions(bundleSpec(name as FunctionName, PROJECT_ROOT), outdir));
+      const { template } = synth('aws-msk-serverless');
+      const [resource] = Object.values(
+        template.findResources('AWS::Lambda::Function', {
+          Properties: { Description: Match.stringLikeRegexp(description) },
+        }),
+      );
+      const variables = resource?.Properties.Environment.Variables as Record<string, unknown>;
+      const env = Object.fromEntries(
+        Object.entries(variables).map(([k, v]) => [k, resolveForTest(v)]),
+      );
+      const entry = pathToFileURL(join(outdir, 'index.mjs')).href;
+
+      // Act: a cold start without the project's node_modules, as on Lambda.
+      const output = execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(entry)}); console.log(typeof m.handler);`,
+        ],
+        {
+          cwd: outdir,
+          env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', ...env, NODE_OPTIONS: '' },
+          encoding: 'utf8',
+        },
+      );
+
+      // Assess
+      expect(output.trim()).toBe('function');
+    },
+  );
+});
