@@ -10,10 +10,32 @@ import { evaluateValidations, type ValidationResult } from './validations';
 export const QUERY_NAMES = ['alert-summary', 'latest-critical', 'validations'] as const;
 export type QueryName = (typeof QUERY_NAMES)[number];
 
-export type QueryResult =
-  | { query: 'alert-summary' | 'latest-critical'; rows: JsonRow[] }
-  | { query: 'validations'; passed: boolean; rows: ValidationResult[] };
+export interface RowsResult {
+  query: 'alert-summary' | 'latest-critical';
+  rows: JsonRow[];
+}
+export interface ValidationsResult {
+  query: 'validations';
+  passed: boolean;
+  rows: ValidationResult[];
+}
+export type QueryResult = RowsResult | ValidationsResult;
 
+export function runNamedQuery(
+  engine: QueryEngine,
+  query: 'validations',
+  thresholds: ValidationThresholds,
+): Promise<ValidationsResult>;
+export function runNamedQuery(
+  engine: QueryEngine,
+  query: RowsResult['query'],
+  thresholds: ValidationThresholds,
+): Promise<RowsResult>;
+export function runNamedQuery(
+  engine: QueryEngine,
+  query: QueryName,
+  thresholds: ValidationThresholds,
+): Promise<QueryResult>;
 export async function runNamedQuery(
   engine: QueryEngine,
   query: QueryName,

@@ -7,12 +7,13 @@ export type Cell = string | number | boolean | null | undefined;
 export function textTable(
   rows: readonly Record<string, Cell>[],
   columns?: readonly string[],
+  options: { fixed?: Record<string, number> } = {},
 ): string {
   const names = columns ?? Object.keys(rows[0] ?? {});
   if (names.length === 0) {
     return '(no columns)';
   }
-  const cells = rows.map((row) => names.map((name) => render(row[name])));
+  const cells = rows.map((row) => names.map((name) => render(row[name], options.fixed?.[name])));
   const numeric = names.map(
     (name) => rows.length > 0 && rows.every((row) => isNumberish(row[name])),
   );
@@ -31,9 +32,12 @@ export function textTable(
   return [line([...names]), rule, ...body].join('\n');
 }
 
-function render(value: Cell): string {
+function render(value: Cell, decimals: number | undefined): string {
   if (value === null || value === undefined) {
     return '';
+  }
+  if (typeof value === 'number' && decimals !== undefined) {
+    return value.toFixed(decimals);
   }
   return String(value);
 }

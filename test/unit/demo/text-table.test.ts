@@ -29,6 +29,14 @@ describe('textTable', () => {
     expect(text.split('\n')).toEqual(['a  b', '-  -', '   x']);
   });
 
+  it('renders the chosen columns with fixed decimals', () => {
+    // Act
+    const text = textTable([{ t: 93 }, { t: 90.125 }], ['t'], { fixed: { t: 2 } });
+
+    // Assess
+    expect(text.split('\n').slice(2)).toEqual(['93.00', '90.13']);
+  });
+
   it('says so when there are no rows', () => {
     // Act
     const text = textTable([], ['sensor_id']);

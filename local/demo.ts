@@ -1,0 +1,207 @@
+/**
+ * The whole pipeline on local services: generator -> Kafka -> event source mapping runner ->
+ * classifier -> Iceberg (Nessie + S3) -> queries and checks. `npm run demo -- --help`.
+ */
+import { randomInt } from 'node:crypto';
+import { LocalQueryEngine } from '../functions/query/local-engine';
+import { runNamedQuery } from '../functions/query/queries';
+import { allAlertsSql } from '../functions/query/sql';
+import { DEMO_USAGE, type DemoOptions, DemoUsageError, parseDemoArgs } from './demo/args';
+import { type Check, exactlyOnceChecks, expectedAlerts } from './demo/checks';
+import {
+  localClassifier,
+  openLocalPipeline,
+  produceGenerated,
+  quietRunnerLogger,
+  runNames,
+} from './demo/local-pipeline';
+import { indent, StepPrinter, seconds } from './demo/steps';
+import { textTable } from './demo/text-table';
+import { inProcessInvoker } from './esm/invokers';
+import { EventSourceMappingRunner } from './esm/runner';
+import { allReady, down, up } from './services/manager';
+import type { ServiceName } from './services/versions';
+
+// The SDK's notice about future Node versions is noise between the step lines.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+class DemoStepError extends Error {}
+
+async function ensureServices(steps: StepPrinter): Promise<ServiceName[]> {
+  return steps.run(
+    'Local services (Kafka, S3, Nessie)',
+    async () => {
+      if (await allReady()) return [];
+      try {
+        const result = await up({ report: (line) => steps.line(`      ${line}`) });
+        return result.started;
+      } catch (error) {
+        throw new DemoStepError(
+          `The local services could not be started: ${(error as Error).message}\n` +
+            'They need Java 21 or newer and mvn on the PATH (first start downloads them); ' +
+            '`npm run services:status` shows what is running.',
+          { cause: error },
+        );
+      }
+    },
+    (started) => (started.length === 0 ? 'already running' : `started ${started.join(', ')}`),
+  );
+}
+
+async function runDemo(options: DemoOptions): Promise<boolean> {
+  const began = performance.now();
+  const names = runNames(options.runId);
+  const seed = options.seed ?? randomInt(0, 2 ** 32);
+  const thresholds = {
+    threshold: options.threshold,
+    high: Math.max(85, options.threshold),
+    critical: Math.max(90, options.threshold),
+  };
+  const steps = new StepPrinter(7);
+  steps.line(`Sensor alerts demo, run ${options.runId}`);
+  steps.line(
+    `  topic ${names.topic}, consumer group ${names.groupId}, table ${names.namespace}.${names.table}`,
+  );
+  steps.line(
+    `  ${options.readings} readings from ${options.sensors} sensors, seed ${seed}, threshold ${options.threshold}`,
+  );
+
+  const started = await ensureServices(steps);
+  let runner: EventSourceMappingRunner | undefined;
+  let engine: LocalQueryEngine | undefined;
+  try {
+    const pipeline = await steps.run(
+      'Create the Iceberg table and the Kafka topic',
+      () => openLocalPipeline(names),
+      () => `${names.namespace}.${names.table}, ${names.topic} (3 partitions)`,
+    );
+
+    const readings = await steps.run(
+      'Generator: produce readings',
+      () =>
+        produceGenerated(pipeline, { readings: options.readings, sensors: options.sensors, seed }),
+      (r) => `${r.length} readings on ${names.topic}`,
+    );
+    const expected = expectedAlerts(readings, thresholds);
+
+    runner = new EventSourceMappingRunner({
+      kafka: pipeline.kafka,
+      topic: names.topic,
+      groupId: names.groupId,
+      invoke: inProcessInvoker(localClassifier(pipeline, thresholds), 'sensor-classifier'),
+      logger: quietRunnerLogger,
+    });
+    const activeRunner = runner;
+    const stats = await steps.run(
+      'Event source mapping -> classifier -> Iceberg commits',
+      async () => {
+        await activeRunner.start();
+        return activeRunner.runUntilIdle({
+          timeoutMs: Math.max(120_000, options.readings * 5),
+        });
+      },
+      (s) => `${s.records} records in ${s.batches} batches (${s.invocations} invocations)`,
+    );
+    await runner.stop();
+
+    engine = new LocalQueryEngine({
+      catalog: pipeline.iceberg.catalog,
+      io: pipeline.iceberg.io,
+      ident: pipeline.iceberg.table,
+    });
+    const queryEngine = engine;
+    const queryThresholds = {
+      alertThreshold: thresholds.threshold,
+      criticalThreshold: thresholds.critical,
+    };
+
+    const summary = await steps.run('Alert summary (DuckDB over the table)', () =>
+      runNamedQuery(queryEngine, 'alert-summary', queryThresholds),
+    );
+    steps.line(
+      indent(
+        textTable(summary.rows, undefined, { fixed: { avg_temperature: 2, max_temperature: 2 } }),
+      ),
+    );
+
+    const latest = await steps.run('Latest CRITICAL alerts', () =>
+      runNamedQuery(queryEngine, 'latest-critical', queryThresholds),
+    );
+    steps.line(
+      indent(
+        textTable(
+          latest.rows,
+          [
+            'sensor_id',
+            'temperature',
+            'location',
+            'reading_timestamp',
+            'source_partition',
+            'source_offset',
+          ],
+          { fixed: { temperature: 2 } },
+        ),
+      ),
+    );
+
+    const checks = await steps.run(
+      'Validations and exactly-once checks',
+      async (): Promise<Check[]> => {
+        const validations = await runNamedQuery(queryEngine, 'validations', queryThresholds);
+        const tableRows = await queryEngine.run(allAlertsSql(queryEngine.tableRef));
+        return [
+          ...validations.rows,
+          ...exactlyOnceChecks({
+            produced: readings.length,
+            consumed: stats.records,
+            expected,
+            tableRows,
+          }),
+        ];
+      },
+    );
+    const nameWidth = Math.max(...checks.map((c) => c.name.length));
+    for (const check of checks) {
+      steps.line(
+        `    ${check.passed ? 'PASS' : 'FAIL'}  ${check.name.padEnd(nameWidth)}  ${check.detail}`,
+      );
+    }
+    const failed = checks.filter((c) => !c.passed).length;
+    steps.line(
+      failed === 0
+        ? `\nPASS: all ${checks.length} checks passed in ${seconds(performance.now() - began)}`
+        : `\nFAIL: ${failed} of ${checks.length} checks failed`,
+    );
+    return failed === 0;
+  } finally {
+    await runner?.stop().catch(() => undefined);
+    await engine?.close().catch(() => undefined);
+    if (started.length > 0 && !options.keepServices) {
+      steps.line(`Stopping the services this demo started: ${started.join(', ')}`);
+      await down({ services: started });
+      steps.line('Stopped (--keep-services leaves them running).');
+    } else if (started.length > 0) {
+      steps.line('Local services left running (npm run services:down stops them).');
+    }
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(DEMO_USAGE);
+    return 0;
+  }
+  try {
+    return (await runDemo(parseDemoArgs(argv))) ? 0 : 1;
+  } catch (error) {
+    if (error instanceof DemoUsageError || error instanceof DemoStepError) {
+      console.error(`demo: ${error.message}`);
+      return 2;
+    }
+    console.error('demo: failed:', error);
+    return 1;
+  }
+}
+
+// Exit explicitly: idle keep-alive sockets of the SDK clients would otherwise hold the process.
+main(process.argv.slice(2)).then((code) => process.exit(code));
