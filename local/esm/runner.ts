@@ -135,9 +135,9 @@ export class EventSourceMappingRunner {
       this.inFlight++;
       try {
         const delivered = await this.deliver(part);
-        if (!delivered) return;
+        if (delivered === 'stopped') return;
         const last = part[part.length - 1]!;
-        if (this.options.afterInvoke?.(part) === 'crash') {
+        if (delivered === 'invoked' && this.options.afterInvoke?.(part) === 'crash') {
           this.stats.crashed = true;
           this.log.warn('simulated crash before the offset commit', { partition: last.partition });
           void this.stop();
@@ -157,8 +157,8 @@ export class EventSourceMappingRunner {
     }
   }
 
-  /** True when the batch was handled (by the function or the failure destination). */
-  private async deliver(records: KafkaRecord[]): Promise<boolean> {
+  /** How the batch was handled: by the function, by the failure destination, or not at all. */
+  private async deliver(records: KafkaRecord[]): Promise<'invoked' | 'failed-over' | 'stopped'> {
     const o = this.options;
     const event = buildKafkaEvent(
       records,
@@ -174,7 +174,7 @@ export class EventSourceMappingRunner {
       this.stats.invocations++;
       try {
         this.stats.lastResult = await o.invoke(event);
-        return true;
+        return 'invoked';
       } catch (error) {
         lastError = error;
         this.log.warn('invocation failed', {
@@ -193,7 +193,7 @@ export class EventSourceMappingRunner {
         firstOffset: first.offset.toString(),
       });
       void this.stop();
-      return false;
+      return 'stopped';
     }
     const failed: FailedBatchRecord = {
       condition: 'RetriesExhausted',
@@ -211,7 +211,7 @@ export class EventSourceMappingRunner {
     };
     await o.onFailure.send(failed);
     this.stats.failedBatches++;
-    return true;
+    return 'failed-over';
   }
 
   /** Records on the topic not yet committed by the group, summed over partitions. */

@@ -1,0 +1,141 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ClassifierResult } from '../../functions/classifier/create-handler';
+import type { KafkaRecord } from '../../lib/kafka/event';
+import { jsonLinesFailureDestination } from '../../local/esm/failure-destination';
+import { type InProcessHandler, type Invoker, inProcessInvoker } from '../../local/esm/invokers';
+import { type EsmRunnerOptions, EventSourceMappingRunner } from '../../local/esm/runner';
+import {
+  expectedRows,
+  kafka,
+  type Names,
+  newClassifier,
+  produceToPartitions,
+  tableOffsets,
+  tableRows,
+  uniqueNames,
+} from './classifier-helpers';
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const runners: EventSourceMappingRunner[] = [];
+
+function runner(names: Names, invoke: Invoker, extra: Partial<EsmRunnerOptions> = {}) {
+  const r = new EventSourceMappingRunner({
+    kafka: kafka(),
+    topic: names.topic,
+    groupId: names.group,
+    invoke,
+    batchSize: 50,
+    batchWindowMs: 100,
+    retryBaseMs: 20,
+    logger: quiet,
+    ...extra,
+  });
+  runners.push(r);
+  return r;
+}
+
+const classifierInvoker = (names: Names) =>
+  inProcessInvoker(newClassifier(names) as InProcessHandler);
+
+afterEach(async () => {
+  await Promise.all(runners.splice(0).map((r) => r.stop()));
+});
+
+describe('local event source mapping with the classifier in process', () => {
+  it('delivers every reading once: the table holds exactly the expected alerts with lineage', async () => {
+    // Prepare
+    const names = uniqueNames('e2e');
+    const produced = await produceToPartitions(names, {
+      numReadings: 300,
+      partitions: 3,
+      seed: 11,
+    });
+    const started = BigInt(Date.now()) * 1000n;
+    const esm = runner(names, classifierInvoker(names));
+
+    // Act
+    await esm.start();
+    const stats = await esm.runUntilIdle({ timeoutMs: 120_000 });
+
+    // Assess
+    const { keys, rows } = await tableRows(names);
+    expect(keys).toEqual(expectedRows(produced));
+    expect(rows.every((r) => (r.processing_timestamp as bigint) >= started)).toBe(true);
+    expect(stats).toMatchObject({ records: 300, failedBatches: 0 });
+    expect(await tableOffsets(names)).toEqual({ 0: 99n, 1: 99n, 2: 99n });
+  });
+
+  it('adds no duplicates when the process dies between the table commit and the offset commit', async () => {
+    // Prepare
+    const names = uniqueNames('crash');
+    const produced = await produceToPartitions(names, {
+      numReadings: 120,
+      partitions: 1,
+      seed: 12,
+    });
+    const first = runner(names, classifierInvoker(names), { afterInvoke: () => 'crash' });
+    await first.start();
+    await first.runUntil((s) => s.crashed);
+    await first.stop();
+    const afterCrash = await tableRows(names);
+
+    // Act: a new consumer in the same group gets the first batch again.
+    const results: ClassifierResult[] = [];
+    const invokeClassifier = classifierInvoker(names);
+    const second = runner(names, async (event) => {
+      const result = (await invokeClassifier(event)) as ClassifierResult;
+      results.push(result);
+      return result;
+    });
+    await second.start();
+    await second.runUntilIdle({ timeoutMs: 120_000 });
+
+    // Assess
+    expect(afterCrash.keys).toEqual(expectedRows(produced.slice(0, 50)));
+    expect(results[0]).toMatchObject({ records: 50, skipped: 50, alerts: 0 });
+    expect((await tableRows(names)).keys).toEqual(expectedRows(produced));
+  });
+
+  it('retries a failing batch, then sends it to the on-failure destination and moves on', async () => {
+    // Prepare
+    const names = uniqueNames('failing');
+    await produceToPartitions(names, { numReadings: 60, partitions: 1, seed: 13 });
+    const path = join(await mkdtemp(join(tmpdir(), 'esm-failed-')), 'failed.jsonl');
+    let calls = 0;
+    const seen: KafkaRecord[][] = [];
+    const esm = runner(
+      names,
+      async (event) => {
+        calls++;
+        const first = Object.values(event.records)[0]![0]!;
+        if (first.offset === 0) throw new Error('poison batch');
+        return null;
+      },
+      {
+        maxRetries: 2,
+        onFailure: jsonLinesFailureDestination(path),
+        afterInvoke: (r) => void seen.push([...r]),
+      },
+    );
+
+    // Act
+    await esm.start();
+    const stats = await esm.runUntilIdle({ timeoutMs: 60_000 });
+
+    // Assess
+    const failed = (await readFile(path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(failed.map((f) => f.KafkaBatchInfo)).toEqual([
+      { batchSize: 50, topic: names.topic, partition: 0, firstOffset: '0', lastOffset: '49' },
+    ]);
+    expect(failed[0].approximateInvokeCount).toBe(3);
+    expect(stats).toMatchObject({ batches: 2, records: 60, failedBatches: 1, retries: 2 });
+    expect(calls).toBe(4);
+    expect(seen.map((b) => b.length)).toEqual([10]);
+  });
+});
