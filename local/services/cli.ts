@@ -1,12 +1,15 @@
 import { ServicesError } from './errors';
+import { spawnSync } from 'node:child_process';
+import { MavenMissingError } from './errors';
+import { findJava } from './java';
 import { down, status, up } from './manager';
-import { SERVICE_NAMES } from './versions';
+import { MIN_JAVA_VERSION, SERVICE_NAMES } from './versions';
 
 // The SDK warns on every run that future releases will need Node 22; this CLI only talks to
 // the local S3 server, so the notice is noise between the progress lines.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const USAGE = 'usage: tsx local/services/cli.ts up | down [--purge] | status';
+const USAGE = 'usage: tsx local/services/cli.ts up | down [--purge] | status | check';
 
 const report = (line: string) => console.log(`services: ${line}`);
 
@@ -37,6 +40,20 @@ async function main(argv: string[]): Promise<number> {
       return statuses.every((entry) => entry.state === 'running' || entry.state === 'external')
         ? 0
         : 3;
+    }
+    case 'check': {
+      // What a fresh machine needs before the first `up`: a JDK and Maven.
+      const java = findJava(MIN_JAVA_VERSION);
+      report(`Java ${java.version} at ${java.executable}`);
+      const maven = spawnSync('mvn', ['-B', '--version'], { encoding: 'utf8' });
+      if (maven.error) {
+        throw new MavenMissingError(
+          'Maven (`mvn`) was not found: install it (e.g. `apt-get install maven`); the first ' +
+            '`services:up` uses it to download the service jars.',
+        );
+      }
+      report(maven.stdout.split('\n')[0] ?? 'mvn found');
+      return 0;
     }
     default:
       console.error(USAGE);
