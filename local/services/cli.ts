@@ -1,6 +1,5 @@
-import { ServicesError } from './errors';
 import { spawnSync } from 'node:child_process';
-import { MavenMissingError } from './errors';
+import { MavenMissingError, ServicesError } from './errors';
 import { findJava } from './java';
 import { down, status, up } from './manager';
 import { MIN_JAVA_VERSION, SERVICE_NAMES } from './versions';
@@ -52,7 +51,8 @@ async function main(argv: string[]): Promise<number> {
             '`services:up` uses it to download the service jars.',
         );
       }
-      report(maven.stdout.split('\n')[0] ?? 'mvn found');
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: strips Maven's colour codes
+      report((maven.stdout.split('\n')[0] ?? 'mvn found').replace(/\u001b\[[0-9;]*m/g, ''));
       return 0;
     }
     default:
