@@ -5,7 +5,7 @@
  *   npm run esm -- --topic sensor_readings --group classifier [--batch-size 100] [--window-ms 500]
  *     [--invoke in-process|lambda] [--function-name <name>] [--endpoint <url>] [--region <r>]
  *     [--max-retries 3] [--on-failure <file.jsonl|s3://bucket/prefix>] [--event-source self-managed|msk]
- *     [--until-idle]
+ *     [--partitions <n, when creating the topic>] [--concurrency <partitions in parallel>] [--until-idle]
  */
 import { parseArgs } from 'node:util';
 import { createClassifierHandler } from '../../functions/classifier/create-handler';
@@ -38,6 +38,7 @@ const { values } = parseArgs({
     'on-failure': { type: 'string', default: '.local/esm/failed-batches.jsonl' },
     'event-source': { type: 'string', default: 'self-managed' },
     partitions: { type: 'string', default: '1' },
+    concurrency: { type: 'string', default: '1' },
     'until-idle': { type: 'boolean', default: false },
   },
   strict: true,
@@ -114,6 +115,7 @@ const runner = new EventSourceMappingRunner({
           eventSourceArn: 'arn:aws:kafka:us-east-1:000000000000:cluster/local/local',
         }
       : { eventSource: 'SelfManagedKafka', bootstrapServers: endpoints.kafkaBrokers },
+  partitionsConcurrently: positiveInt('concurrency', values.concurrency, 64) || 1,
   progressEveryMs: 5_000,
 });
 
