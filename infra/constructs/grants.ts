@@ -23,6 +23,9 @@ export const GENERATOR_KAFKA_ACTIONS = {
 export const CLASSIFIER_GLUE_ACTIONS = [
   'glue:GetCatalog',
   'glue:GetDatabase',
+  // The writer creates its namespace when absent by POSTing it; IAM authorizes that call before
+  // Glue answers "already exists" for the database the stack created.
+  'glue:CreateDatabase',
   'glue:GetTable',
   'glue:CreateTable',
   'glue:UpdateTable',

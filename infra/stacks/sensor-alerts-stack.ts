@@ -116,7 +116,11 @@ export class SensorAlertsStack extends Stack {
     if (this.query && this.lakehouse.workgroup) {
       out('QueryFunctionName', this.query.fn.functionName, 'Query function');
       out('AthenaWorkgroup', this.lakehouse.workgroup.ref, 'Athena workgroup');
-      out('InvokeQuery', invoke(this.query, '{}'), 'Alert summary and validations');
+      out(
+        'InvokeQuery',
+        invoke(this.query, '{"query":"alert-summary"}'),
+        'Alert summary (also latest-critical, validations)',
+      );
     }
   }
 }

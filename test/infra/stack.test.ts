@@ -147,6 +147,7 @@ describe('IAM', () => {
     expect(actionsOf(glue as Statement)).toEqual([
       'glue:GetCatalog',
       'glue:GetDatabase',
+      'glue:CreateDatabase',
       'glue:GetTable',
       'glue:CreateTable',
       'glue:UpdateTable',
