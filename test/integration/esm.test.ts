@@ -54,7 +54,8 @@ describe('local event source mapping with the classifier in process', () => {
       seed: 11,
     });
     const started = BigInt(Date.now()) * 1000n;
-    const esm = runner(names, classifierInvoker(names));
+    // Partitions in parallel, as Lambda runs them: their commits race on the same table.
+    const esm = runner(names, classifierInvoker(names), { partitionsConcurrently: 3 });
 
     // Act
     await esm.start();
