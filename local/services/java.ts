@@ -72,8 +72,9 @@ export function findJava(minVersion: number, env: NodeJS.ProcessEnv = process.en
       ? 'no Java was found'
       : `found only ${found.map((r) => `Java ${r.version} (${r.executable})`).join(', ')}`;
   const where = forced ? `SENSOR_ALERTS_JAVA_HOME=${forced}: ` : '';
+  const variable = forced ? 'SENSOR_ALERTS_JAVA_HOME (or unset it and use JAVA_HOME)' : 'JAVA_HOME';
   throw new JavaNotFoundError(
     `The local services need Java ${minVersion} or newer; ${where}${seenText}. ` +
-      `Install a JDK ${minVersion}+ (for example Temurin 25) and point JAVA_HOME at it.`,
+      `Install a JDK ${minVersion}+ (for example Temurin 25) and point ${variable} at it.`,
   );
 }

@@ -44,6 +44,6 @@ describe('findJava with SENSOR_ALERTS_JAVA_HOME', () => {
     // Assess
     expect(attempt).toThrow(JavaNotFoundError);
     expect(attempt).toThrow(reason);
-    expect(attempt).toThrow(/point JAVA_HOME at it/);
+    expect(attempt).toThrow(/Install a JDK 17\+/);
   });
 });
