@@ -36,7 +36,10 @@ export function parquetCodec(codec: ParquetCodec): {
     case 'gzip':
       return {
         codec: 'GZIP',
-        compressors: { GZIP: ((input) => new Uint8Array(zlib.gzipSync(input, { level: GZIP_LEVEL }))) as Compress },
+        compressors: {
+          GZIP: ((input) =>
+            new Uint8Array(zlib.gzipSync(input, { level: GZIP_LEVEL }))) as Compress,
+        },
       };
     case 'zstd': {
       const compress = (zlib as unknown as { zstdCompressSync?: ZstdSync }).zstdCompressSync;

@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  FileIOError,
+  MemoryFileIO,
+  parseS3Uri,
+  S3FileIO,
+  ValidationError,
+} from '../../../lib/iceberg';
+
+describe('S3FileIO', () => {
+  const saved = process.env.AWS_ENDPOINT_URL;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.AWS_ENDPOINT_URL;
+    else process.env.AWS_ENDPOINT_URL = saved;
+  });
+
+  it('uses its explicit endpoint even when AWS_ENDPOINT_URL points elsewhere', async () => {
+    // Prepare
+    process.env.AWS_ENDPOINT_URL = 'http://localhost.localstack.cloud:4566';
+
+    // Act
+    const io = new S3FileIO({
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
+    const endpoint = await io.client.config.endpoint?.();
+
+    // Assess
+    expect(endpoint).toMatchObject({ hostname: '127.0.0.1', port: 9000, protocol: 'http:' });
+    expect(io.client.config.forcePathStyle).toBe(true);
+  });
+});
+
+describe('S3 URIs', () => {
+  it.each([
+    ['s3://warehouse/demo/t/data/a.parquet', 'warehouse', 'demo/t/data/a.parquet'],
+    ['s3a://b/k', 'b', 'k'],
+  ])('splits %s', (uri, bucket, key) => {
+    // Act / Assess
+    expect(parseS3Uri(uri)).toEqual({ bucket, key });
+  });
+
+  it('rejects a non-S3 URI', () => {
+    // Act / Assess
+    expect(() => parseS3Uri('file:///tmp/x')).toThrow(ValidationError);
+  });
+});
+
+describe('MemoryFileIO', () => {
+  it('reads back what was written and fails on missing files', async () => {
+    // Prepare
+    const io = new MemoryFileIO();
+
+    // Act
+    await io.write('s3://b/k', Uint8Array.of(1, 2));
+
+    // Assess
+    expect([...(await io.read('s3://b/k'))]).toEqual([1, 2]);
+    await expect(io.read('s3://b/missing')).rejects.toBeInstanceOf(FileIOError);
+  });
+});
