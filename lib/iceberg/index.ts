@@ -16,6 +16,7 @@ export { MemoryFileIO } from './io/memory-file-io';
 export { S3FileIO, type S3FileIOOptions } from './io/s3-file-io';
 export { type ParquetCodec, zstdAvailable } from './parquet/codecs';
 export {
+  defaultCodec,
   type EncodedParquet,
   encodeParquet,
   type ParquetWriteOptions,
