@@ -22,7 +22,7 @@ export interface ReadTopicResult {
   count: number;
   /** From the call to the last record, group join included. */
   elapsedMs: number;
-  /** From the first fetched batch to the last record: the consume rate without the join. */
+  /** From joining the group to the last record: the consume rate without the join itself. */
   consumeMs: number;
 }
 
@@ -46,11 +46,14 @@ export async function readTopic(
   const records: RawRecord[] = [];
   let count = 0;
   const began = performance.now();
-  let firstBatchAt: number | undefined;
+  let joinedAt: number | undefined;
   let doneAt = began;
   if (remaining.size === 0) return { records, count, elapsedMs: 0, consumeMs: 0 };
 
   const consumer = kafka.consumer({ groupId: `topic-reader-${randomUUID()}` });
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    joinedAt ??= performance.now();
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -63,7 +66,6 @@ export async function readTopic(
         .run({
           autoCommit: false,
           eachBatch: async ({ batch }) => {
-            firstBatchAt ??= performance.now();
             count += batch.messages.length;
             options.onBatch?.(batch.messages.length);
             if (options.collect ?? true) {
@@ -97,6 +99,6 @@ export async function readTopic(
     records,
     count,
     elapsedMs: doneAt - began,
-    consumeMs: doneAt - (firstBatchAt ?? doneAt),
+    consumeMs: doneAt - (joinedAt ?? began),
   };
 }
