@@ -1,6 +1,6 @@
 /**
  * The whole pipeline on local services: generator -> Kafka -> event source mapping runner ->
- * classifier -> Iceberg (Nessie + S3) -> queries and checks. `npm run demo -- --help`.
+ * classifier -> Iceberg (REST catalog + S3) -> queries and checks. `npm run demo -- --help`.
  */
 import { randomInt } from 'node:crypto';
 import { LocalQueryEngine } from '../functions/query/local-engine';
@@ -20,7 +20,7 @@ import { textTable } from './demo/text-table';
 import { inProcessInvoker } from './esm/invokers';
 import { EventSourceMappingRunner } from './esm/runner';
 import { allReady, down, up } from './services/manager';
-import type { ServiceName } from './services/versions';
+import { MIN_JAVA_VERSION, type ServiceName } from './services/versions';
 
 // The SDK's notice about future Node versions is noise between the step lines.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -29,7 +29,7 @@ class DemoStepError extends Error {}
 
 async function ensureServices(steps: StepPrinter): Promise<ServiceName[]> {
   return steps.run(
-    'Local services (Kafka, S3, Nessie)',
+    'Local services (Kafka, S3, Iceberg REST catalog)',
     async () => {
       if (await allReady()) return [];
       try {
@@ -38,7 +38,7 @@ async function ensureServices(steps: StepPrinter): Promise<ServiceName[]> {
       } catch (error) {
         throw new DemoStepError(
           `The local services could not be started: ${(error as Error).message}\n` +
-            'They need Java 21 or newer and mvn on the PATH (first start downloads them); ' +
+            `They need Java ${MIN_JAVA_VERSION} or newer and mvn on the PATH (the first start downloads them); ` +
             '`npm run services:status` shows what is running.',
           { cause: error },
         );
