@@ -79,8 +79,10 @@ export class RestCatalog implements Catalog {
     return new RestCatalog(base, properties.prefix, authenticate, fetchFn, timeoutMs, properties);
   }
 
+  // The prefix is already in path form as the server wants it back: Nessie sends `main%7Cwarehouse`,
+  // Glue sends `catalogs/<account>`. Encoding it again would break both.
   private path(...parts: string[]): string {
-    return ['/v1', ...(this.prefix ? [encodeURIComponent(this.prefix)] : []), ...parts].join('/');
+    return ['/v1', ...(this.prefix ? [this.prefix] : []), ...parts].join('/');
   }
 
   private tablePath(ident: TableIdentifier): string {

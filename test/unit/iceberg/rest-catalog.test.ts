@@ -76,6 +76,29 @@ describe('RestCatalog', () => {
     expect(calls[1]!.url).toBe('http://127.0.0.1:19120/iceberg/v1/main/namespaces/a%1Fb/tables/t');
   });
 
+  it.each([
+    ['an encoded Nessie reference', 'main%7Cwarehouse', '/v1/main%7Cwarehouse/namespaces'],
+    ['a Glue catalog path', 'catalogs/123456789012', '/v1/catalogs/123456789012/namespaces'],
+  ])('uses %s as the server sent it', async (_name, prefix, expectedPath) => {
+    // Prepare
+    const fake = fakeFetch((call) =>
+      call.url.includes('/v1/config')
+        ? { status: 200, body: `{"defaults":{},"overrides":{"prefix":"${prefix}"}}` }
+        : { status: 200, body: '{"namespace":["demo"],"properties":{}}' },
+    );
+    const catalog = await RestCatalog.connect({
+      uri: 'http://127.0.0.1:19120/iceberg',
+      warehouse: 'warehouse',
+      fetch: fake.fetchFn,
+    });
+
+    // Act
+    await catalog.createNamespaceIfAbsent(['demo']);
+
+    // Assess
+    expect(fake.calls[1]!.url).toBe(`http://127.0.0.1:19120/iceberg${expectedPath}`);
+  });
+
   it('parses 63-bit snapshot ids exactly', async () => {
     // Prepare
     const { catalog } = await connectWith({
