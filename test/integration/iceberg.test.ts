@@ -17,6 +17,7 @@ import {
 } from '../../lib/iceberg';
 import { localEndpoints } from '../../local/endpoints';
 import { ensurePyIceberg, type PyIcebergScan, scanWithPyIceberg } from './support/pyiceberg';
+import { committedSnapshotCount } from './support/table-history';
 
 const endpoints = localEndpoints();
 const runId = randomUUID().slice(0, 8);
@@ -128,7 +129,8 @@ describe('Iceberg table on the local REST catalog and S3', () => {
       2n,
       3n,
     ]);
-    expect(scanned.snapshot_count).toBe(3);
+    expect(await committedSnapshotCount(catalog, ident)).toBe(3);
+    expect(scanned.last_sequence_number).toBe(3);
     const last = results[2]!;
     expect(scanned.current_snapshot_id).toBe(
       last.status === 'committed' ? String(last.snapshotId) : '',
@@ -183,7 +185,9 @@ describe('Iceberg table on the local REST catalog and S3', () => {
     // Assess
     expect(results.map((r) => r.status)).toEqual(['committed', 'committed']);
     expect(results.map((r) => r.attempts).sort()).toEqual([1, 2]);
-    expect(scanned.snapshot_count).toBe(2);
+    expect(await committedSnapshotCount(catalog, ident)).toBe(2);
+    expect(scanned.last_sequence_number).toBe(2);
+    expect(scanned.snapshot_count).toBe(reloaded.metadata.snapshots?.length);
     const expected = [...a, ...b].map(asPrinted).sort(byOffset);
     expect(scanned.rows.length).toBe(a.length + b.length);
     expect(scanned.rows.sort(byOffset)).toEqual(expected);

@@ -40,6 +40,7 @@ export interface PyIcebergScanArgs {
 
 export interface PyIcebergScan {
   snapshot_count: number;
+  last_sequence_number: number;
   current_snapshot_id: string | null;
   arrow_schema: Record<string, string>;
   field_ids: Record<string, number>;

@@ -2,7 +2,7 @@
 
 Input (stdin, JSON): uri, warehouse, namespace, table, s3_endpoint, s3_region,
 s3_access_key_id, s3_secret_access_key.
-Output (stdout, JSON): snapshot_count, current_snapshot_id, arrow_schema (column -> Arrow
+Output (stdout, JSON): snapshot_count, last_sequence_number, current_snapshot_id, arrow_schema (column -> Arrow
 type), field_ids (column -> Iceberg field id) and rows. Timestamps are written as integer
 microseconds and 64-bit integers as strings, so nothing loses precision on the way.
 """
@@ -46,6 +46,7 @@ def main() -> None:
         json.dumps(
             {
                 "snapshot_count": len(table.metadata.snapshots),
+                "last_sequence_number": table.metadata.last_sequence_number,
                 "current_snapshot_id": None if current is None else str(current.snapshot_id),
                 "arrow_schema": {f.name: str(f.type) for f in arrow.schema},
                 "field_ids": {f.name: f.field_id for f in table.schema().fields},
