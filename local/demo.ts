@@ -20,7 +20,7 @@ import { textTable } from './demo/text-table';
 import { inProcessInvoker } from './esm/invokers';
 import { EventSourceMappingRunner } from './esm/runner';
 import { allReady, down, up } from './services/manager';
-import { MIN_JAVA_VERSION, type ServiceName } from './services/versions';
+import type { ServiceName } from './services/versions';
 
 // The SDK's notice about future Node versions is noise between the step lines.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -38,7 +38,7 @@ async function ensureServices(steps: StepPrinter): Promise<ServiceName[]> {
       } catch (error) {
         throw new DemoStepError(
           `The local services could not be started: ${(error as Error).message}\n` +
-            `They need Java ${MIN_JAVA_VERSION} or newer and mvn on the PATH (the first start downloads them); ` +
+            'They run on Java and are downloaded with mvn on their first start; ' +
             '`npm run services:status` shows what is running.',
           { cause: error },
         );
