@@ -1,11 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import { DownloadError, MavenMissingError } from './errors';
-import { aggregatorPom, modulePom } from './maven-pom';
-import { ARTIFACTS, SERVICE_NAMES, type ServiceName } from './versions';
+import { aggregatorPom, modulePom, parseCoordinates, repositoryPath } from './maven-pom';
+import { type ArtifactSet, SERVICE_NAMES, type ServiceName } from './versions';
 
 /** Runtime classpath of each service, every entry a jar inside the cache. */
 export type Classpaths = Record<ServiceName, string[]>;
@@ -16,10 +16,12 @@ interface Manifest {
   sha256: Record<string, string>;
 }
 
-const MANIFEST_VERSION = 1;
+const MANIFEST_VERSION = 2;
 
-function cacheKey(): string {
-  return createHash('sha256').update(JSON.stringify({ MANIFEST_VERSION, ARTIFACTS })).digest('hex');
+export type ArtifactSets = Record<ServiceName, ArtifactSet>;
+
+function cacheKey(artifacts: ArtifactSets): string {
+  return createHash('sha256').update(JSON.stringify({ MANIFEST_VERSION, artifacts })).digest('hex');
 }
 
 function sha256Of(file: string): Promise<string> {
@@ -41,8 +43,11 @@ async function readManifest(file: string): Promise<Manifest | undefined> {
 }
 
 /** A manifest is trusted only if every jar is still there with the recorded content. */
-async function verified(manifest: Manifest | undefined): Promise<Classpaths | undefined> {
-  if (!manifest || manifest.key !== cacheKey()) return undefined;
+async function verified(
+  manifest: Manifest | undefined,
+  key: string,
+): Promise<Classpaths | undefined> {
+  if (!manifest || manifest.key !== key) return undefined;
   const jars = SERVICE_NAMES.flatMap((service) => manifest.classpaths[service] ?? []);
   if (jars.length === 0) return undefined;
   for (const jar of jars) {
@@ -100,38 +105,56 @@ export interface ResolveResult {
   downloaded: boolean;
 }
 
+async function classpathOf(
+  service: ServiceName,
+  artifacts: ArtifactSet,
+  buildDir: string,
+  repoDir: string,
+): Promise<string[]> {
+  if (artifacts.transitive) {
+    const text = await readFile(join(buildDir, service, 'classpath.txt'), 'utf8');
+    return text.trim().split(delimiter).filter(Boolean);
+  }
+  await rm(join(buildDir, service, 'copied'), { recursive: true, force: true });
+  return artifacts.dependencies.map((text) => repositoryPath(repoDir, parseCoordinates(text)));
+}
+
 /**
  * Returns the classpaths from the cache when its manifest checks out; otherwise generates the
- * Maven projects and lets `mvn` resolve the pinned versions into the cache first.
+ * Maven projects and lets `mvn` resolve the pinned versions into the cache first. Each set of
+ * versions (one per catalog choice) has its own manifest, so switching catalogs stays cached.
  */
 export async function resolveArtifacts(
   cache: string,
+  artifacts: ArtifactSets,
   logFile: string,
   onDownload: () => void,
 ): Promise<ResolveResult> {
+  const key = cacheKey(artifacts);
   const buildDir = join(cache, 'build');
-  const manifestFile = join(cache, 'manifest.json');
-  const cached = await verified(await readManifest(manifestFile));
+  const repoDir = join(cache, 'maven-repository');
+  const manifestFile = join(cache, 'manifests', `${key.slice(0, 16)}.json`);
+  const cached = await verified(await readManifest(manifestFile), key);
   if (cached) return { classpaths: cached, downloaded: false };
 
   onDownload();
   await mkdir(buildDir, { recursive: true });
   await mkdir(dirname(logFile), { recursive: true });
+  await mkdir(dirname(manifestFile), { recursive: true });
   await writeFile(join(buildDir, 'pom.xml'), aggregatorPom());
   for (const service of SERVICE_NAMES) {
     await mkdir(join(buildDir, service), { recursive: true });
-    await writeFile(join(buildDir, service, 'pom.xml'), modulePom(service, ARTIFACTS[service]));
+    await writeFile(join(buildDir, service, 'pom.xml'), modulePom(service, artifacts[service]));
   }
-  await runMaven(buildDir, join(cache, 'maven-repository'), logFile);
+  await runMaven(buildDir, repoDir, logFile);
 
   const classpaths = {} as Classpaths;
   const sha256: Record<string, string> = {};
   for (const service of SERVICE_NAMES) {
-    const text = await readFile(join(buildDir, service, 'classpath.txt'), 'utf8');
-    classpaths[service] = text.trim().split(delimiter).filter(Boolean);
+    classpaths[service] = await classpathOf(service, artifacts[service], buildDir, repoDir);
     for (const jar of classpaths[service]) sha256[jar] = await sha256Of(jar);
   }
-  const manifest: Manifest = { key: cacheKey(), classpaths, sha256 };
+  const manifest: Manifest = { key, classpaths, sha256 };
   await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
   return { classpaths, downloaded: true };
 }

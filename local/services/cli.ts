@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { MavenMissingError, ServicesError } from './errors';
-import { findJava } from './java';
-import { down, status, up } from './manager';
-import { MIN_JAVA_VERSION, SERVICE_NAMES } from './versions';
+import { findJavas } from './java';
+import { down, javaRequirements, status, up } from './manager';
+import { readSettings } from './settings';
+import { SERVICE_NAMES } from './versions';
 
 // The SDK warns on every run that future releases will need Node 22; this CLI only talks to
 // the local S3 server, so the notice is noise between the progress lines.
@@ -33,17 +34,21 @@ async function main(argv: string[]): Promise<number> {
       for (const entry of statuses) {
         const pid = entry.pid === undefined ? '' : ` (pid ${entry.pid})`;
         console.log(
-          `${entry.service.padEnd(8)} ${STATE_TEXT[entry.state]}${pid}  ${entry.endpoint}  log: ${entry.logFile}`,
+          `${entry.service.padEnd(8)} ${STATE_TEXT[entry.state]}${pid}  ${entry.label}  ${entry.endpoint}  log: ${entry.logFile}`,
         );
+        if (entry.note) console.log(`${''.padEnd(8)} note: ${entry.note}`);
       }
       return statuses.every((entry) => entry.state === 'running' || entry.state === 'external')
         ? 0
         : 3;
     }
     case 'check': {
-      // What a fresh machine needs before the first `up`: a JDK and Maven.
-      const java = findJava(MIN_JAVA_VERSION);
-      report(`Java ${java.version} at ${java.executable}`);
+      // What a fresh machine needs before the first `up`: JDKs and Maven.
+      const javas = findJavas(javaRequirements(SERVICE_NAMES, readSettings()));
+      for (const service of SERVICE_NAMES) {
+        const java = javas[service];
+        if (java) report(`${service}: Java ${java.version} at ${java.executable}`);
+      }
       const maven = spawnSync('mvn', ['-B', '--version'], { encoding: 'utf8' });
       if (maven.error) {
         throw new MavenMissingError(

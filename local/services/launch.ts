@@ -11,9 +11,10 @@ import { ServiceNotReadyError } from './errors';
 import type { JavaRuntime } from './java';
 import { CATALOG_LAUNCHER_SOURCE, type ServicePaths } from './paths';
 import {
-  catalogProperties,
+  icebergRestProperties,
   kafkaLog4j2Properties,
   kafkaServerProperties,
+  nessieApplicationProperties,
   s3ProxyLogbackXml,
   s3ProxyProperties,
 } from './render';
@@ -26,6 +27,17 @@ export interface LaunchContext {
   settings: ServiceSettings;
   paths: ServicePaths;
   marker: string;
+}
+
+/** The Java arguments that start a service and the folder it runs in. */
+export interface LaunchSpec {
+  args: string[];
+  cwd: string;
+}
+
+/** Tells which catalog a running catalog process is, so a change of choice replaces it. */
+export function catalogMarker(settings: ServiceSettings): string {
+  return `-Dsensor-alerts.catalog=${settings.catalog}`;
 }
 
 /** Kafka cluster ids are 16 random bytes in URL-safe base64; a leading '-' reads as an option. */
@@ -44,7 +56,7 @@ async function clusterId(dataDir: string): Promise<string> {
   return id;
 }
 
-async function prepareKafka(context: LaunchContext): Promise<string[]> {
+async function prepareKafka(context: LaunchContext): Promise<LaunchSpec> {
   const { java, classpaths, settings, paths, marker } = context;
   const serverProperties = join(paths.confDir, 'server.properties');
   const log4j = join(paths.confDir, 'log4j2.properties');
@@ -80,51 +92,86 @@ async function prepareKafka(context: LaunchContext): Promise<string[]> {
       );
     }
   }
-  return ['-Xms256m', '-Xmx512m', marker, ...common, 'kafka.Kafka', serverProperties];
+  return {
+    cwd: paths.dataDir,
+    args: ['-Xms256m', '-Xmx512m', marker, ...common, 'kafka.Kafka', serverProperties],
+  };
 }
 
-async function prepareS3(context: LaunchContext): Promise<string[]> {
+async function prepareS3(context: LaunchContext): Promise<LaunchSpec> {
   const { classpaths, settings, paths, marker } = context;
   const properties = join(paths.confDir, 's3proxy.properties');
   const logback = join(paths.confDir, 'logback.xml');
   await writeFile(properties, s3ProxyProperties(settings, paths.dataDir));
   await writeFile(logback, s3ProxyLogbackXml());
-  return [
-    '-Xmx256m',
-    '-XX:+UseSerialGC',
-    marker,
-    `-Dlogback.configurationFile=${logback}`,
-    '-cp',
-    classpaths.s3.join(delimiter),
-    'org.gaul.s3proxy.Main',
-    '--properties',
-    properties,
-  ];
+  return {
+    cwd: paths.dataDir,
+    args: [
+      '-Xmx256m',
+      '-XX:+UseSerialGC',
+      marker,
+      `-Dlogback.configurationFile=${logback}`,
+      '-cp',
+      classpaths.s3.join(delimiter),
+      'org.gaul.s3proxy.Main',
+      '--properties',
+      properties,
+    ],
+  };
 }
 
-async function prepareCatalog(context: LaunchContext): Promise<string[]> {
+async function prepareNessie(context: LaunchContext): Promise<LaunchSpec> {
+  const { classpaths, settings, paths, marker } = context;
+  // Quarkus reads config/application.properties relative to its working directory.
+  await mkdir(join(paths.confDir, 'config'), { recursive: true });
+  await writeFile(
+    join(paths.confDir, 'config', 'application.properties'),
+    nessieApplicationProperties(settings),
+  );
+  const [jar] = classpaths.catalog;
+  return {
+    cwd: paths.confDir,
+    args: [
+      '-Xmx512m',
+      // On two cores the C1-only JIT and the serial collector start Nessie markedly sooner.
+      '-XX:+UseSerialGC',
+      '-XX:TieredStopAtLevel=1',
+      marker,
+      catalogMarker(settings),
+      '-jar',
+      jar as string,
+    ],
+  };
+}
+
+async function prepareIcebergRest(context: LaunchContext): Promise<LaunchSpec> {
   const { classpaths, settings, paths, marker } = context;
   const properties = join(paths.confDir, 'catalog.properties');
-  await writeFile(properties, catalogProperties(settings, join(paths.dataDir, 'catalog.db')));
-  return [
-    '-Xmx512m',
-    '-XX:+UseSerialGC',
-    marker,
-    '-cp',
-    classpaths.catalog.join(delimiter),
-    CATALOG_LAUNCHER_SOURCE,
-    properties,
-  ];
+  await writeFile(properties, icebergRestProperties(settings, join(paths.dataDir, 'catalog.db')));
+  return {
+    cwd: paths.dataDir,
+    args: [
+      '-Xmx512m',
+      '-XX:+UseSerialGC',
+      marker,
+      catalogMarker(settings),
+      '-cp',
+      classpaths.catalog.join(delimiter),
+      CATALOG_LAUNCHER_SOURCE,
+      properties,
+    ],
+  };
 }
 
-/** Writes the service's configuration and returns the Java arguments that start it. */
+/** Writes the service's configuration and returns how to start it. */
 export async function prepareLaunch(
   service: ServiceName,
   context: LaunchContext,
-): Promise<string[]> {
+): Promise<LaunchSpec> {
   await mkdir(context.paths.confDir, { recursive: true });
   await mkdir(context.paths.dataDir, { recursive: true });
   await mkdir(dirname(context.paths.logFile), { recursive: true });
-  const prepare = { kafka: prepareKafka, s3: prepareS3, catalog: prepareCatalog }[service];
+  const catalog = context.settings.catalog === 'nessie' ? prepareNessie : prepareIcebergRest;
+  const prepare = { kafka: prepareKafka, s3: prepareS3, catalog }[service];
   return prepare(context);
 }

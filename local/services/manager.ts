@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { type Classpaths, resolveArtifacts } from './artifacts';
 import { PortInUseError, ServiceNotReadyError } from './errors';
-import { findJava, type JavaRuntime } from './java';
-import { prepareLaunch } from './launch';
+import { findJavas, type JavaRequirement, type JavaRuntime } from './java';
+import { catalogMarker, prepareLaunch } from './launch';
 import { withLock } from './lock';
 import { isPortFree, waitUntil } from './network';
 import { cacheDir, servicePaths, stateDir } from './paths';
@@ -12,6 +12,7 @@ import {
   markerFor,
   ourProcesses,
   removePidRecord,
+  runsWith,
   startDetached,
   stopProcess,
   writePidRecord,
@@ -19,11 +20,11 @@ import {
 import {
   endpointOf,
   PORT_VARIABLES,
+  portKeysOf,
   readSettings,
-  SERVICE_PORT_KEYS,
   type ServiceSettings,
 } from './settings';
-import { ARTIFACTS, MIN_JAVA_VERSION, SERVICE_NAMES, type ServiceName } from './versions';
+import { artifactsFor, SERVICE_NAMES, type ServiceName } from './versions';
 
 export type Reporter = (line: string) => void;
 
@@ -40,6 +41,37 @@ export interface ServiceStatus {
   endpoint: string;
   pid?: number;
   logFile: string;
+  /** What the service is, e.g. `Nessie 0.99.0`. */
+  label: string;
+  /** Something the user should know about it. */
+  note?: string;
+}
+
+/** Nessie's in-memory version store is the simplest setup, at this price. */
+export const NESSIE_MEMORY_NOTE =
+  'Nessie keeps its catalog in memory: a restart forgets every namespace and table ' +
+  '(their files stay in S3); create them again after services:down/up';
+
+function noteOf(service: ServiceName, settings: ServiceSettings): string | undefined {
+  return service === 'catalog' && settings.catalog === 'nessie' ? NESSIE_MEMORY_NOTE : undefined;
+}
+
+/** What each service needs from Java, for the services about to start. */
+export function javaRequirements(
+  services: readonly ServiceName[],
+  settings: ServiceSettings,
+): Partial<Record<ServiceName, JavaRequirement>> {
+  const artifacts = artifactsFor(settings.catalog);
+  const requirements: Partial<Record<ServiceName, JavaRequirement>> = {};
+  for (const service of services) {
+    const { label, minJava } = artifacts[service];
+    const alternative =
+      service === 'catalog' && settings.catalog === 'nessie'
+        ? 'or set SENSOR_ALERTS_CATALOG=iceberg-rest to use the Java 17 catalog instead'
+        : undefined;
+    requirements[service] = alternative ? { label, minJava, alternative } : { label, minJava };
+  }
+  return requirements;
 }
 
 export interface UpResult {
@@ -78,7 +110,7 @@ function locked<T>(state: string, report: Reporter, action: () => Promise<T>): P
 }
 
 async function assertPortsFree(service: ServiceName, settings: ServiceSettings): Promise<void> {
-  for (const key of SERVICE_PORT_KEYS[service]) {
+  for (const key of portKeysOf(service, settings)) {
     const port = settings.ports[key];
     if (!(await isPortFree(port, settings.host))) {
       throw new PortInUseError(
@@ -101,11 +133,11 @@ async function startService(
   const began = Date.now();
   report(`starting ${service} on ${endpointOf(service, settings)}...`);
   const marker = markerFor(service, state);
-  const args = await prepareLaunch(service, { java, classpaths, settings, paths, marker });
+  const launch = await prepareLaunch(service, { java, classpaths, settings, paths, marker });
   const record = await startDetached({
     executable: java.executable,
-    args,
-    cwd: paths.dataDir,
+    args: launch.args,
+    cwd: launch.cwd,
     logFile: paths.logFile,
     pidFile: paths.pidFile,
     marker,
@@ -117,6 +149,8 @@ async function startService(
   );
   if (outcome === 'ready') {
     report(`${service} ready in ${seconds(Date.now() - began)}`);
+    const note = noteOf(service, settings);
+    if (note) report(`${service}: ${note}`);
     return;
   }
   await stopProcess(record);
@@ -154,7 +188,11 @@ async function upLocked(options: ManagerOptions): Promise<UpResult> {
     const paths = servicePaths(state, service);
     const running = await ourProcessesOf(service, state);
     const [only] = running;
-    if (only && running.length === 1 && (await isReady(service, settings))) {
+    // A catalog of the other kind answers the same probe, so its command line decides.
+    const sameKind =
+      only !== undefined &&
+      (service !== 'catalog' || (await runsWith(only.pid, catalogMarker(settings))));
+    if (only && running.length === 1 && sameKind && (await isReady(service, settings))) {
       await writePidRecord(paths.pidFile, only);
       report(`${service} already running (pid ${only.pid}) at ${endpointOf(service, settings)}`);
       continue;
@@ -167,19 +205,31 @@ async function upLocked(options: ManagerOptions): Promise<UpResult> {
   if (pending.length === 0) return { started: [], elapsedMs: Date.now() - began };
   for (const service of pending) await assertPortsFree(service, settings);
 
-  const java = findJava(MIN_JAVA_VERSION, options.env ?? process.env);
-  report(`using Java ${java.version} (${java.executable})`);
+  // Before anything downloads or starts: a missing JDK should fail the whole `up` at once.
+  const javas = findJavas(javaRequirements(pending, settings), options.env ?? process.env);
+  for (const service of pending) {
+    const java = javas[service] as JavaRuntime;
+    report(`${service}: using Java ${java.version} (${java.executable})`);
+  }
+  const artifacts = artifactsFor(settings.catalog);
   const downloadBegan = Date.now();
-  const { classpaths, downloaded } = await resolveArtifacts(cache, `${state}/logs/mvn.log`, () => {
-    const labels = SERVICE_NAMES.map((service) => ARTIFACTS[service].label).join(', ');
-    report(`downloading ${labels} with mvn into ${cache} (first start only)...`);
-  });
+  const { classpaths, downloaded } = await resolveArtifacts(
+    cache,
+    artifacts,
+    `${state}/logs/mvn.log`,
+    () => {
+      const labels = SERVICE_NAMES.map((service) => artifacts[service].label).join(', ');
+      report(`downloading ${labels} with mvn into ${cache} (first start only)...`);
+    },
+  );
   if (downloaded) report(`downloaded in ${seconds(Date.now() - downloadBegan)}`);
 
-  const start = (service: ServiceName) =>
-    pending.includes(service)
+  const start = (service: ServiceName) => {
+    const java = javas[service];
+    return java
       ? startService(service, java, classpaths, settings, state, report)
       : Promise.resolve();
+  };
   const storage = async () => {
     await start('s3');
     if (await ensureBucket(settings)) report(`created bucket ${settings.warehouseBucket}`);
@@ -239,7 +289,14 @@ export async function status(options: ManagerOptions = {}): Promise<ServiceStatu
       const paths = servicePaths(state, service);
       const [record] = await ourProcessesOf(service, state);
       const ready = await isReady(service, settings);
-      const base = { service, endpoint: endpointOf(service, settings), logFile: paths.logFile };
+      const note = noteOf(service, settings);
+      const base = {
+        service,
+        endpoint: endpointOf(service, settings),
+        logFile: paths.logFile,
+        label: artifactsFor(settings.catalog)[service].label,
+        ...(note ? { note } : {}),
+      };
       if (record) return { ...base, pid: record.pid, state: ready ? 'running' : 'not-ready' };
       return { ...base, state: ready ? 'external' : 'stopped' };
     }),

@@ -1,7 +1,10 @@
 /**
- * Generated Maven projects: one module per service, each writing its runtime classpath to
- * `classpath.txt`, under an aggregator so that one `mvn` run resolves everything.
+ * Generated Maven projects, one module per service under an aggregator so that one `mvn` run
+ * resolves everything. A module with transitive dependencies writes its runtime classpath to
+ * `classpath.txt`; a self-contained jar is fetched alone with `dependency:copy`, which needs
+ * neither its dependencies nor its parent POMs, and is then used from the local repository.
  */
+import { join } from 'node:path';
 import { type ArtifactSet, SERVICE_NAMES, type ServiceName } from './versions';
 
 const DEPENDENCY_PLUGIN_VERSION = '3.8.1';
@@ -24,42 +27,28 @@ export function parseCoordinates(text: string): Coordinates {
     : { groupId, artifactId, version };
 }
 
-function dependencyXml(coordinates: Coordinates, transitive: boolean): string {
+/** Where `mvn` puts a jar in the local repository (the standard Maven 2 layout). */
+export function repositoryPath(repoDir: string, coordinates: Coordinates): string {
+  const { groupId, artifactId, version, classifier } = coordinates;
+  const file = `${artifactId}-${version}${classifier ? `-${classifier}` : ''}.jar`;
+  return join(repoDir, ...groupId.split('.'), artifactId, version, file);
+}
+
+function coordinatesXml(coordinates: Coordinates): string {
   const classifier = coordinates.classifier
     ? `<classifier>${coordinates.classifier}</classifier>`
     : '';
-  const exclusions = transitive
-    ? ''
-    : '<exclusions><exclusion><groupId>*</groupId><artifactId>*</artifactId></exclusion></exclusions>';
   return (
-    `    <dependency><groupId>${coordinates.groupId}</groupId>` +
-    `<artifactId>${coordinates.artifactId}</artifactId><version>${coordinates.version}</version>` +
-    `${classifier}${exclusions}</dependency>`
+    `<groupId>${coordinates.groupId}</groupId><artifactId>${coordinates.artifactId}</artifactId>` +
+    `<version>${coordinates.version}</version>${classifier}`
   );
 }
 
-export function modulePom(service: ServiceName, artifacts: ArtifactSet): string {
+function classpathPom(artifacts: ArtifactSet): { dependencies: string; execution: string } {
   const dependencies = artifacts.dependencies
-    .map((text) => dependencyXml(parseCoordinates(text), artifacts.transitive))
+    .map((text) => `    <dependency>${coordinatesXml(parseCoordinates(text))}</dependency>`)
     .join('\n');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>local.services</groupId>
-  <artifactId>${service}</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-${dependencies}
-  </dependencies>
-  <build>
-    <plugins>
-      <plugin>
-        <groupId>org.apache.maven.plugins</groupId>
-        <artifactId>maven-dependency-plugin</artifactId>
-        <version>${DEPENDENCY_PLUGIN_VERSION}</version>
-        <executions>
-          <execution>
+  const execution = `          <execution>
             <id>classpath</id>
             <phase>validate</phase>
             <goals><goal>build-classpath</goal></goals>
@@ -67,7 +56,51 @@ ${dependencies}
               <includeScope>runtime</includeScope>
               <outputFile>\${project.basedir}/classpath.txt</outputFile>
             </configuration>
-          </execution>
+          </execution>`;
+  return { dependencies: `  <dependencies>\n${dependencies}\n  </dependencies>\n`, execution };
+}
+
+function copyPom(artifacts: ArtifactSet): { dependencies: string; execution: string } {
+  const items = artifacts.dependencies
+    .map(
+      (text) =>
+        `                <artifactItem>${coordinatesXml(parseCoordinates(text))}<type>jar</type></artifactItem>`,
+    )
+    .join('\n');
+  // The copy itself is thrown away: the jar is used where mvn resolved it.
+  const execution = `          <execution>
+            <id>copy</id>
+            <phase>validate</phase>
+            <goals><goal>copy</goal></goals>
+            <configuration>
+              <artifactItems>
+${items}
+              </artifactItems>
+              <outputDirectory>\${project.basedir}/copied</outputDirectory>
+            </configuration>
+          </execution>`;
+  return { dependencies: '', execution };
+}
+
+export function modulePom(service: ServiceName, artifacts: ArtifactSet): string {
+  const { dependencies, execution } = artifacts.transitive
+    ? classpathPom(artifacts)
+    : copyPom(artifacts);
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.services</groupId>
+  <artifactId>${service}</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+${dependencies}  <build>
+    <plugins>
+      <plugin>
+        <groupId>org.apache.maven.plugins</groupId>
+        <artifactId>maven-dependency-plugin</artifactId>
+        <version>${DEPENDENCY_PLUGIN_VERSION}</version>
+        <executions>
+${execution}
         </executions>
       </plugin>
     </plugins>

@@ -49,10 +49,23 @@ async function s3Ready(settings: ServiceSettings): Promise<boolean> {
   }
 }
 
+/** Nessie reports ready on its management port once its version store and object store answer. */
+async function nessieHealthy(settings: ServiceSettings): Promise<boolean> {
+  const url = `http://${settings.host}:${settings.ports.catalogManagement}/q/health/ready`;
+  const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+  await response.body?.cancel();
+  return response.ok;
+}
+
 async function catalogReady(settings: ServiceSettings): Promise<boolean> {
-  const response = await fetch(`${endpointOf('catalog', settings)}/v1/config`, {
-    signal: AbortSignal.timeout(2_000),
-  });
+  if (settings.catalog === 'nessie' && !(await nessieHealthy(settings))) return false;
+  const warehouse = encodeURIComponent(settings.catalogWarehouse);
+  const response = await fetch(
+    `${endpointOf('catalog', settings)}/v1/config?warehouse=${warehouse}`,
+    {
+      signal: AbortSignal.timeout(2_000),
+    },
+  );
   if (!response.ok) return false;
   const body = (await response.json()) as { defaults?: unknown };
   return typeof body.defaults === 'object';

@@ -51,6 +51,12 @@ export async function isOurs(record: PidRecord | undefined): Promise<boolean> {
   return cmd === undefined ? true : cmd.includes(record.marker);
 }
 
+/** True when the process's command line carries `arg` (or, without /proc, cannot be told). */
+export async function runsWith(pid: number, arg: string): Promise<boolean> {
+  const cmd = await commandLine(pid);
+  return cmd === undefined ? true : cmd.includes(arg);
+}
+
 export interface StartSpec {
   executable: string;
   args: string[];

@@ -79,10 +79,45 @@ export function s3ProxyLogbackXml(): string {
 }
 
 /**
+ * Quarkus property naming the S3 key pair (`<name>.name` / `<name>.secret`). Outside the
+ * `nessie.` prefix: Nessie rejects unknown properties under its own prefix at start.
+ */
+const NESSIE_S3_SECRET = 'local-s3';
+
+/**
+ * Nessie's `config/application.properties`: the Iceberg REST catalog over the warehouse bucket
+ * of the local S3 server, with an in-memory version store (a restart forgets every table).
+ */
+export function nessieApplicationProperties(settings: ServiceSettings): string {
+  const { host, ports } = settings;
+  const s3 = 'nessie.catalog.service.s3.default-options';
+  return renderProperties({
+    'quarkus.http.host': host,
+    'quarkus.http.port': ports.catalog,
+    // The management port defaults to 9000, where the local S3 server listens.
+    'quarkus.management.host': host,
+    'quarkus.management.port': ports.catalogManagement,
+    'nessie.version.store.type': 'IN_MEMORY',
+    'nessie.catalog.default-warehouse': settings.catalogWarehouse,
+    [`nessie.catalog.warehouses.${settings.catalogWarehouse}.location`]: `s3://${settings.warehouseBucket}/`,
+    [`${s3}.endpoint`]: `http://${host}:${ports.s3}`,
+    [`${s3}.path-style-access`]: true,
+    [`${s3}.region`]: settings.s3Region,
+    [`${s3}.access-key`]: `urn:nessie-secret:quarkus:${NESSIE_S3_SECRET}`,
+    [`${NESSIE_S3_SECRET}.name`]: settings.s3AccessKeyId,
+    [`${NESSIE_S3_SECRET}.secret`]: settings.s3SecretAccessKey,
+    // Clients write data files with their own credentials; no signing endpoint is needed.
+    [`${s3}.request-signing-enabled`]: false,
+    // Nothing collects traces locally; the exporter would only log connection failures.
+    'quarkus.otel.sdk.disabled': true,
+  });
+}
+
+/**
  * Properties read by `catalog/IcebergRestLauncher.java`: `rest.*` configure the HTTP server,
  * everything else goes to the Iceberg catalog (a JDBC catalog on SQLite, files on the local S3).
  */
-export function catalogProperties(settings: ServiceSettings, sqliteFile: string): string {
+export function icebergRestProperties(settings: ServiceSettings, sqliteFile: string): string {
   return renderProperties({
     'rest.host': settings.host,
     'rest.port': settings.ports.catalog,

@@ -1,6 +1,6 @@
 import { localEndpoints } from '../endpoints';
 import { InvalidSettingError } from './errors';
-import type { ServiceName } from './versions';
+import { CATALOG_KINDS, type CatalogKind, DEFAULT_CATALOG, type ServiceName } from './versions';
 
 /** Where a service listens; every port can be moved by an environment variable. */
 export interface ServicePorts {
@@ -8,15 +8,20 @@ export interface ServicePorts {
   kafkaController: number;
   s3: number;
   catalog: number;
+  /** Nessie's management port (health checks, metrics); unused by the Iceberg REST fixture. */
+  catalogManagement: number;
 }
 
 export interface ServiceSettings {
   host: string;
+  catalog: CatalogKind;
   ports: ServicePorts;
   s3AccessKeyId: string;
   s3SecretAccessKey: string;
   s3Region: string;
   warehouseBucket: string;
+  /** Warehouse name the catalog knows the bucket by (Nessie's default warehouse). */
+  catalogWarehouse: string;
   /** Path under which the catalog serves the Iceberg REST API, e.g. `/iceberg`. */
   catalogBasePath: string;
   readyTimeoutMs: number;
@@ -28,13 +33,37 @@ export const PORT_VARIABLES: Record<keyof ServicePorts, string> = {
   kafkaController: 'KAFKA_CONTROLLER_PORT',
   s3: 'S3_PORT',
   catalog: 'CATALOG_PORT',
+  catalogManagement: 'CATALOG_MANAGEMENT_PORT',
 };
 
-export const SERVICE_PORT_KEYS: Record<ServiceName, (keyof ServicePorts)[]> = {
-  kafka: ['kafka', 'kafkaController'],
-  s3: ['s3'],
-  catalog: ['catalog'],
-};
+/** The ports a service listens on with these settings. */
+export function portKeysOf(
+  service: ServiceName,
+  settings: ServiceSettings,
+): (keyof ServicePorts)[] {
+  switch (service) {
+    case 'kafka':
+      return ['kafka', 'kafkaController'];
+    case 's3':
+      return ['s3'];
+    case 'catalog':
+      return settings.catalog === 'nessie' ? ['catalog', 'catalogManagement'] : ['catalog'];
+  }
+}
+
+/** Nessie serves the Iceberg REST API under a fixed path. */
+export const NESSIE_BASE_PATH = '/iceberg';
+
+export function parseCatalogKind(value: string | undefined): CatalogKind {
+  if (value === undefined || value.trim() === '') return DEFAULT_CATALOG;
+  const kind = CATALOG_KINDS.find((candidate) => candidate === value.trim());
+  if (!kind) {
+    throw new InvalidSettingError(
+      `SENSOR_ALERTS_CATALOG=${JSON.stringify(value)} is not a catalog: use ${CATALOG_KINDS.join(' or ')}.`,
+    );
+  }
+  return kind;
+}
 
 export function parsePort(value: string, variable: string): number {
   const trimmed = value.trim();
@@ -87,20 +116,34 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServiceSetti
     return value === undefined || value === '' ? fallback() : parsePort(value, variable);
   };
   const kafka = pick('KAFKA_PORT', () => portOfBrokers(endpoints.kafkaBrokers, 'KAFKA_BROKERS'));
+  const catalogPort = pick('CATALOG_PORT', () =>
+    portOfUrl(endpoints.catalogUri, 'ICEBERG_CATALOG_URI'),
+  );
+  const catalog = parseCatalogKind(env.SENSOR_ALERTS_CATALOG);
+  const catalogBasePath = basePathOf(endpoints.catalogUri);
+  if (catalog === 'nessie' && catalogBasePath !== NESSIE_BASE_PATH) {
+    throw new InvalidSettingError(
+      `ICEBERG_CATALOG_URI=${JSON.stringify(endpoints.catalogUri)}: Nessie serves the Iceberg ` +
+        `REST API under ${NESSIE_BASE_PATH} only; use that path, or SENSOR_ALERTS_CATALOG=iceberg-rest.`,
+    );
+  }
   const timeoutSeconds = env.SERVICES_READY_TIMEOUT_SECONDS;
   return {
     host: '127.0.0.1',
+    catalog,
     ports: {
       kafka,
       kafkaController: pick('KAFKA_CONTROLLER_PORT', () => kafka + 1),
       s3: pick('S3_PORT', () => portOfUrl(endpoints.s3Endpoint, 'ICEBERG_S3_ENDPOINT')),
-      catalog: pick('CATALOG_PORT', () => portOfUrl(endpoints.catalogUri, 'ICEBERG_CATALOG_URI')),
+      catalog: catalogPort,
+      catalogManagement: pick('CATALOG_MANAGEMENT_PORT', () => catalogPort + 1),
     },
     s3AccessKeyId: endpoints.s3AccessKeyId,
     s3SecretAccessKey: endpoints.s3SecretAccessKey,
     s3Region: endpoints.s3Region,
     warehouseBucket: endpoints.warehouseBucket,
-    catalogBasePath: basePathOf(endpoints.catalogUri),
+    catalogWarehouse: endpoints.catalogWarehouse,
+    catalogBasePath,
     readyTimeoutMs:
       timeoutSeconds === undefined || timeoutSeconds === ''
         ? 120_000

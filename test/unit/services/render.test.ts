@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { aggregatorPom, modulePom, parseCoordinates } from '../../../local/services/maven-pom';
 import {
-  catalogProperties,
+  aggregatorPom,
+  modulePom,
+  parseCoordinates,
+  repositoryPath,
+} from '../../../local/services/maven-pom';
+import {
+  icebergRestProperties,
   kafkaServerProperties,
+  nessieApplicationProperties,
   renderProperties,
   s3ProxyProperties,
 } from '../../../local/services/render';
@@ -63,10 +69,60 @@ describe('s3ProxyProperties', () => {
   });
 });
 
-describe('catalogProperties', () => {
+describe('nessieApplicationProperties', () => {
+  it('serves HTTP and management on the configured ports with an in-memory store over the bucket', () => {
+    // Prepare
+    const moved = readSettings({
+      S3_PORT: '29000',
+      CATALOG_PORT: '29120',
+      CATALOG_MANAGEMENT_PORT: '29200',
+      WAREHOUSE_BUCKET: 'lake',
+      ICEBERG_WAREHOUSE: 'wh',
+      ICEBERG_S3_ACCESS_KEY_ID: 'key-id',
+      ICEBERG_S3_SECRET_ACCESS_KEY: 'key-secret',
+      ICEBERG_S3_REGION: 'eu-west-1',
+    });
+
+    // Act
+    const props = parse(nessieApplicationProperties(moved));
+
+    // Assess
+    const s3 = 'nessie.catalog.service.s3.default-options';
+    expect(props).toEqual({
+      'quarkus.http.host': '127.0.0.1',
+      'quarkus.http.port': '29120',
+      'quarkus.management.host': '127.0.0.1',
+      'quarkus.management.port': '29200',
+      'nessie.version.store.type': 'IN_MEMORY',
+      'nessie.catalog.default-warehouse': 'wh',
+      'nessie.catalog.warehouses.wh.location': 's3://lake/',
+      [`${s3}.endpoint`]: 'http://127.0.0.1:29000',
+      [`${s3}.path-style-access`]: 'true',
+      [`${s3}.region`]: 'eu-west-1',
+      [`${s3}.access-key`]: 'urn:nessie-secret:quarkus:local-s3',
+      'local-s3.name': 'key-id',
+      'local-s3.secret': 'key-secret',
+      [`${s3}.request-signing-enabled`]: 'false',
+      'quarkus.otel.sdk.disabled': 'true',
+    });
+  });
+
+  it('puts the management port next to the HTTP port unless told otherwise', () => {
+    // Act
+    const props = parse(nessieApplicationProperties(settings));
+
+    // Assess
+    expect([props['quarkus.http.port'], props['quarkus.management.port']]).toEqual([
+      '29120',
+      '29121',
+    ]);
+  });
+});
+
+describe('icebergRestProperties', () => {
   it('points the catalog at the warehouse bucket on the local S3 server, path-style', () => {
     // Act
-    const props = parse(catalogProperties(settings, '/state/data/catalog/catalog.db'));
+    const props = parse(icebergRestProperties(settings, '/state/data/catalog/catalog.db'));
 
     // Assess
     expect(props).toMatchObject({
@@ -97,22 +153,57 @@ describe('Maven projects', () => {
     expect(() => parseCoordinates(text)).toThrow(/group:artifact:version/);
   });
 
-  it('excludes every transitive dependency of a self-contained jar', () => {
+  it('fetches a self-contained jar alone with dependency:copy, classifier included', () => {
     // Act
-    const pom = modulePom('catalog', { label: 'x', dependencies: ['g:a:1'], transitive: false });
+    const pom = modulePom('catalog', {
+      label: 'x',
+      dependencies: ['org.example:server:1.2:runner'],
+      transitive: false,
+      minJava: 21,
+    });
 
     // Assess
-    expect(pom).toContain('<artifactId>a</artifactId><version>1</version>');
-    expect(pom).toContain('<exclusion><groupId>*</groupId><artifactId>*</artifactId></exclusion>');
-    expect(pom).toContain('<goal>build-classpath</goal>');
+    expect(pom).toContain('<goal>copy</goal>');
+    expect(pom).toContain(
+      '<artifactItem><groupId>org.example</groupId><artifactId>server</artifactId>' +
+        '<version>1.2</version><classifier>runner</classifier><type>jar</type></artifactItem>',
+    );
+    expect(pom).not.toContain('<dependencies>');
+    expect(pom).not.toContain('build-classpath');
   });
 
-  it('keeps transitive dependencies otherwise and lists every module in the aggregator', () => {
-    expect(
-      modulePom('kafka', { label: 'x', dependencies: ['g:a:1'], transitive: true }),
-    ).not.toContain('<exclusion>');
+  it('resolves transitive dependencies into a classpath and lists every module in the aggregator', () => {
+    // Act
+    const pom = modulePom('kafka', {
+      label: 'x',
+      dependencies: ['g:a:1'],
+      transitive: true,
+      minJava: 17,
+    });
+
+    // Assess
+    expect(pom).toContain(
+      '<dependency><groupId>g</groupId><artifactId>a</artifactId><version>1</version></dependency>',
+    );
+    expect(pom).toContain('<goal>build-classpath</goal>');
+    expect(pom).not.toContain('<goal>copy</goal>');
     expect(aggregatorPom(['kafka', 's3'])).toContain(
       '<module>kafka</module>\n    <module>s3</module>',
     );
+  });
+});
+
+describe('repositoryPath', () => {
+  it.each([
+    [
+      'org.projectnessie.nessie:nessie-quarkus:0.99.0:runner',
+      '/repo/org/projectnessie/nessie/nessie-quarkus/0.99.0/nessie-quarkus-0.99.0-runner.jar',
+    ],
+    [
+      'org.apache.iceberg:iceberg-open-api:1.10.1',
+      '/repo/org/apache/iceberg/iceberg-open-api/1.10.1/iceberg-open-api-1.10.1.jar',
+    ],
+  ])('places %j in the Maven repository layout', (text, path) => {
+    expect(repositoryPath('/repo', parseCoordinates(text))).toBe(path);
   });
 });

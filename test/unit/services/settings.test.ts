@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { InvalidSettingError } from '../../../local/services/errors';
 import {
   endpointOf,
+  parseCatalogKind,
   parsePort,
+  portKeysOf,
   portOfBrokers,
   portOfUrl,
   readSettings,
@@ -60,7 +62,9 @@ describe('readSettings', () => {
       kafkaController: 9093,
       s3: 9000,
       catalog: 19120,
+      catalogManagement: 19121,
     });
+    expect(settings.catalog).toBe('nessie');
     expect(settings.catalogBasePath).toBe('/iceberg');
     expect(endpointOf('catalog', settings)).toBe('http://127.0.0.1:19120/iceberg');
   });
@@ -72,6 +76,8 @@ describe('readSettings', () => {
       KAFKA_PORT: '39092',
       ICEBERG_S3_ENDPOINT: 'http://127.0.0.1:29000',
       ICEBERG_CATALOG_URI: 'http://127.0.0.1:29120/catalog/',
+      CATALOG_MANAGEMENT_PORT: '29300',
+      SENSOR_ALERTS_CATALOG: 'iceberg-rest',
     };
 
     // Act
@@ -83,6 +89,7 @@ describe('readSettings', () => {
       kafkaController: 39093,
       s3: 29000,
       catalog: 29120,
+      catalogManagement: 29300,
     });
     expect(settings.catalogBasePath).toBe('/catalog');
   });
@@ -98,5 +105,41 @@ describe('readSettings', () => {
     expect(() => readSettings({ SERVICES_READY_TIMEOUT_SECONDS: 'soon' })).toThrow(
       /SERVICES_READY_TIMEOUT_SECONDS/,
     );
+  });
+});
+
+describe('catalog choice', () => {
+  it.each([
+    [undefined, 'nessie'],
+    ['', 'nessie'],
+    ['nessie', 'nessie'],
+    [' iceberg-rest ', 'iceberg-rest'],
+  ])('reads SENSOR_ALERTS_CATALOG=%j as %s', (value, kind) => {
+    expect(parseCatalogKind(value)).toBe(kind);
+  });
+
+  it('rejects an unknown catalog naming both choices', () => {
+    expect(() => parseCatalogKind('polaris')).toThrow(
+      /SENSOR_ALERTS_CATALOG="polaris" is not a catalog: use nessie or iceberg-rest/,
+    );
+  });
+
+  it('refuses a catalog path Nessie cannot serve and names the way out', () => {
+    // Prepare
+    const env = { ICEBERG_CATALOG_URI: 'http://127.0.0.1:19120/catalog' };
+
+    // Act
+    const attempt = () => readSettings(env);
+
+    // Assess
+    expect(attempt).toThrow(InvalidSettingError);
+    expect(attempt).toThrow(/under \/iceberg only.*SENSOR_ALERTS_CATALOG=iceberg-rest/);
+  });
+
+  it.each([
+    ['nessie', ['catalog', 'catalogManagement']],
+    ['iceberg-rest', ['catalog']],
+  ])('checks the ports %s listens on', (kind, keys) => {
+    expect(portKeysOf('catalog', readSettings({ SENSOR_ALERTS_CATALOG: kind }))).toEqual(keys);
   });
 });
