@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadQueryConfig } from '../../functions/query/config';
 import { createEngine } from '../../functions/query/create-engine';
 import { createQueryHandler } from '../../functions/query/create-handler';
+import type { QueryEngine } from '../../functions/query/engine';
 import type { QueryResult } from '../../functions/query/queries';
 import { microsToIso } from '../../functions/query/values';
 import {
@@ -47,11 +48,20 @@ function localHandler(table: string) {
     ICEBERG_NAMESPACE: 'it_query',
     ICEBERG_TABLE: table,
   });
+  let engine: QueryEngine | undefined;
   const handler = createQueryHandler({
-    engine: () => createEngine(config),
+    engine: async () => {
+      engine = await createEngine(config);
+      return engine;
+    },
     thresholds: config.thresholds,
   });
-  return { config, invoke: (query: string) => handler({ query }, context) as Promise<QueryResult> };
+  return {
+    config,
+    invoke: (query: string) => handler({ query }, context) as Promise<QueryResult>,
+    // The engine keeps downloaded data files in a temp dir until closed.
+    close: async () => engine?.close?.(),
+  };
 }
 
 async function append(clients: IcebergClients, rows: SensorAlertRow[]): Promise<void> {
@@ -72,6 +82,10 @@ describe('query function with the local engine', () => {
     fn = localHandler(tableName);
     clients = await connectIceberg(fn.config.iceberg!);
     await ensureAlertTable(clients);
+  });
+
+  afterAll(async () => {
+    await fn?.close();
   });
 
   it('answers an empty table with no rows and a failing "at least one alert"', async () => {
