@@ -60,7 +60,11 @@ export class RestCatalog implements Catalog {
     private readonly fetchFn: typeof fetch,
     private readonly timeoutMs: number,
     readonly properties: Record<string, string>,
-  ) {}
+  ) {
+    this.enforcesEmptyRefRequirement = properties['nessie.is-nessie-catalog'] !== 'true';
+  }
+
+  readonly enforcesEmptyRefRequirement: boolean;
 
   /** Reads `/v1/config` to learn the prefix and the catalog's defaults. */
   static async connect(options: RestCatalogOptions): Promise<RestCatalog> {

@@ -33,6 +33,12 @@ export interface CommitOptions {
 
 /** What the transaction layer needs from a catalog; RestCatalog implements it, tests fake it. */
 export interface Catalog {
+  /**
+   * False for a catalog known to accept a commit asserting that `main` has no snapshot even when
+   * it has one (Nessie 0.99 does): an append to an empty table then starts with an empty snapshot
+   * so that the data commit asserts a real snapshot id. Default true.
+   */
+  readonly enforcesEmptyRefRequirement?: boolean;
   loadTable(ident: TableIdentifier): Promise<LoadedTable>;
   commitTable(
     ident: TableIdentifier,

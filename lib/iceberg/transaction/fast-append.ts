@@ -11,7 +11,12 @@ import type { TableIdentifier } from '../spec/table-metadata';
 import { type LoadedTable, mainAncestry, mainSnapshotId } from '../spec/table-metadata';
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF, sleep } from './backoff';
 import { newSnapshotId, randomUUID, uuidV7 } from './ids';
-import { produceAppend, type WrittenManifest, writeAppendManifest } from './snapshot-producer';
+import {
+  produceAppend,
+  produceEmptySnapshot,
+  type WrittenManifest,
+  writeAppendManifest,
+} from './snapshot-producer';
 
 /** Summary key holding the id of the logical commit, used to recognise our own snapshot. */
 export const COMMIT_ID_SUMMARY_KEY = 'commit-id';
@@ -77,6 +82,30 @@ async function reloadAfterUnknown(
 }
 
 /**
+ * Gives an empty table a first, empty snapshot when the catalog would not enforce the "no
+ * snapshot yet" requirement of a data commit. Several writers may do this at once: the
+ * snapshots are empty, so whichever stays loses nothing, and the data commits that follow
+ * assert a real snapshot id. Returns the table as reloaded after the attempt.
+ */
+async function startEmptyTable(
+  catalog: Catalog,
+  io: FileIO,
+  ident: TableIdentifier,
+  base: LoadedTable,
+): Promise<LoadedTable> {
+  const { commit } = await produceEmptySnapshot(io, base, newSnapshotId());
+  try {
+    await catalog.commitTable(ident, commit, { idempotencyKey: uuidV7() });
+  } catch (error) {
+    // Another writer got there first, or the outcome is unknown: the reload tells.
+    if (!(error instanceof CommitConflictError || error instanceof CommitStateUnknownError)) {
+      throw error;
+    }
+  }
+  return catalog.loadTable(ident);
+}
+
+/**
  * Appends data files as one new snapshot on `main` (the spec's fast append). The manifest is
  * written once; each attempt writes a new manifest list on its parent. A 409 reloads and
  * re-applies; an unknown outcome reloads and looks for this commit before trying again.
@@ -108,6 +137,9 @@ export async function fastAppend(
     | undefined;
 
   for (let attempt = 1; ; attempt++) {
+    if (catalog.enforcesEmptyRefRequirement === false && !mainSnapshotId(base.metadata)) {
+      base = await startEmptyTable(catalog, io, ident, base);
+    }
     const prepared = opts.prepare ? await opts.prepare(base) : {};
     if ('abandon' in prepared) {
       return { status: 'abandoned', reason: prepared.abandon, attempts: attempt, table: base };

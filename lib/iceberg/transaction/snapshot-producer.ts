@@ -156,3 +156,47 @@ export async function produceAppend(
     },
   };
 }
+
+/**
+ * An empty snapshot as the first one of a table: a manifest list with no manifests, committed
+ * while asserting that `main` has no snapshot yet.
+ */
+export async function produceEmptySnapshot(
+  io: FileIO,
+  base: LoadedTable,
+  snapshotId: bigint,
+): Promise<AppendAttempt> {
+  const { metadata } = base;
+  const sequenceNumber = metadata['last-sequence-number'] + 1n;
+  const listPath = metadataPath(base, `snap-${snapshotId}-0-${randomUUID()}.avro`);
+  await io.write(
+    listPath,
+    writeManifestList([], { snapshotId, parentSnapshotId: undefined, sequenceNumber }),
+  );
+  const snapshot: Snapshot = {
+    'snapshot-id': snapshotId,
+    'sequence-number': sequenceNumber,
+    'timestamp-ms': Math.max(Date.now(), metadata['last-updated-ms'] ?? 0),
+    'manifest-list': listPath,
+    summary: appendSummary(
+      { addedDataFiles: 0, addedRecords: 0n, addedFilesSize: 0n, changedPartitionCount: 0 },
+      undefined,
+    ),
+    'schema-id': metadata['current-schema-id'],
+  };
+  return {
+    snapshot,
+    commit: {
+      requirements: [{ type: 'assert-ref-snapshot-id', ref: MAIN_BRANCH, 'snapshot-id': null }],
+      updates: [
+        { action: 'add-snapshot', snapshot },
+        {
+          action: 'set-snapshot-ref',
+          'ref-name': MAIN_BRANCH,
+          type: 'branch',
+          'snapshot-id': snapshotId,
+        },
+      ],
+    },
+  };
+}

@@ -36,6 +36,32 @@ function snapshotOf(update: TableUpdate | undefined) {
 }
 
 describe('fastAppend', () => {
+  it('starts an empty table with an empty snapshot where the catalog ignores the empty-ref check', async () => {
+    // Prepare
+    const io = new MemoryFileIO();
+    const catalog = Object.assign(new FakeCatalog(emptyTable()), {
+      enforcesEmptyRefRequirement: false,
+    });
+
+    // Act
+    const result = await appendRows(catalog, io, alertRows(6));
+
+    // Assess
+    expect(result).toMatchObject({ status: 'committed', sequenceNumber: 2n, attempts: 1 });
+    const [first, second] = catalog.commits.map((c) => c.commit);
+    const empty = snapshotOf(first!.updates[0]);
+    expect(first!.requirements).toEqual([
+      { type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': null },
+    ]);
+    expect(empty.summary).toMatchObject({ 'added-records': '0', 'total-records': '0' });
+    expect(readManifestList(await io.read(empty['manifest-list'])).manifests).toEqual([]);
+    expect(second!.requirements).toEqual([
+      { type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': empty['snapshot-id'] },
+    ]);
+    expect(snapshotOf(second!.updates[0]).summary['total-records']).toBe('6');
+    expect(await allRows(catalog, io)).toHaveLength(6);
+  });
+
   it('commits a first snapshot asserting an empty main branch', async () => {
     // Prepare
     const io = new MemoryFileIO();
