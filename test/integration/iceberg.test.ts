@@ -91,6 +91,9 @@ describe('Iceberg table on the local REST catalog and S3', () => {
     return { ident, table };
   }
 
+  /** 1 where the catalog makes fastAppend start an empty table with an empty snapshot. */
+  const emptyStart = () => (catalog.enforcesEmptyRefRequirement ? 0n : 1n);
+
   function scan(ident: TableIdentifier): Promise<PyIcebergScan> {
     return scanWithPyIceberg({
       uri: endpoints.catalogUri,
@@ -124,13 +127,14 @@ describe('Iceberg table on the local REST catalog and S3', () => {
 
     // Assess
     expect(results.map((r) => r.status)).toEqual(['committed', 'committed', 'committed']);
+    const first = emptyStart(); // an empty snapshot precedes the data on some catalogs
     expect(results.map((r) => (r.status === 'committed' ? r.sequenceNumber : -1n))).toEqual([
-      1n,
-      2n,
-      3n,
+      1n + first,
+      2n + first,
+      3n + first,
     ]);
-    expect(await committedSnapshotCount(catalog, ident)).toBe(3);
-    expect(scanned.last_sequence_number).toBe(3);
+    expect(await committedSnapshotCount(catalog, ident)).toBe(3 + Number(first));
+    expect(scanned.last_sequence_number).toBe(3 + Number(first));
     const last = results[2]!;
     expect(scanned.current_snapshot_id).toBe(
       last.status === 'committed' ? String(last.snapshotId) : '',
@@ -185,8 +189,8 @@ describe('Iceberg table on the local REST catalog and S3', () => {
     // Assess
     expect(results.map((r) => r.status)).toEqual(['committed', 'committed']);
     expect(results.map((r) => r.attempts).sort()).toEqual([1, 2]);
-    expect(await committedSnapshotCount(catalog, ident)).toBe(2);
-    expect(scanned.last_sequence_number).toBe(2);
+    expect(await committedSnapshotCount(catalog, ident)).toBe(2 + Number(emptyStart()));
+    expect(scanned.last_sequence_number).toBe(2 + Number(emptyStart()));
     expect(scanned.snapshot_count).toBe(reloaded.metadata.snapshots?.length);
     const expected = [...a, ...b].map(asPrinted).sort(byOffset);
     expect(scanned.rows.length).toBe(a.length + b.length);
