@@ -36,11 +36,23 @@ export function functionEnv(name: FunctionName, config: AppConfig, values: Deplo
       return {
         ...common,
         CONSUMER_GROUP_ID: config.consumerGroupId,
-        DEAD_LETTER_TARGET: `s3://${values.deadLetterBucket}/${DEAD_LETTER_PREFIX}`,
+        DEAD_LETTER_TARGET: deadLetterTarget(config, values),
       };
     case 'query':
       return { ...common, ...queryEnv(config, values) };
   }
+}
+
+/**
+ * The classifier writes rejected records through the Iceberg FileIO. On LocalStack that client
+ * talks to the S3-compatible store (ICEBERG_S3_ENDPOINT), where the stack's dead-letter bucket
+ * does not exist, so rejected records go to the warehouse bucket there instead.
+ */
+function deadLetterTarget(config: AppConfig, values: DeployedValues): string {
+  if (config.target === 'localstack') {
+    return `s3://${config.localstack.warehouseBucket}/dead-letters/${DEAD_LETTER_PREFIX}`;
+  }
+  return `s3://${values.deadLetterBucket}/${DEAD_LETTER_PREFIX}`;
 }
 
 function powertoolsEnv(name: FunctionName): Env {

@@ -341,6 +341,8 @@ describe('function configuration', () => {
       ICEBERG_CATALOG_AUTH: 'none',
       ICEBERG_S3_ENDPOINT: 'http://host.docker.internal:9000',
       ICEBERG_S3_PATH_STYLE: 'true',
+      // The dead-letter sink writes through the Iceberg FileIO, so to the S3-compatible store.
+      DEAD_LETTER_TARGET: 's3://warehouse/dead-letters/classifier',
     });
   });
 
