@@ -8,7 +8,6 @@ export interface DeployedValues {
   region: string;
   account: string;
   urlSuffix: string;
-  warehouseBucket?: string;
   deadLetterBucket: string;
   athenaWorkgroup?: string;
   kafka: {
@@ -98,9 +97,7 @@ function icebergEnv(config: AppConfig, values: DeployedValues): Env {
     ICEBERG_CATALOG_SIGV4_SERVICE: 'glue',
     ICEBERG_S3_PATH_STYLE: 'false',
     ICEBERG_S3_REGION: values.region,
-    ...(values.warehouseBucket
-      ? { ICEBERG_WAREHOUSE_LOCATION: `s3://${values.warehouseBucket}/${WAREHOUSE_PREFIX}` }
-      : {}),
+    // No table location: the classifier creates its table under the Glue database's locationUri.
   };
 }
 

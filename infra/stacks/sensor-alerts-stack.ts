@@ -34,7 +34,6 @@ export class SensorAlertsStack extends Stack {
       region: this.region,
       account: this.account,
       urlSuffix: this.urlSuffix,
-      warehouseBucket: this.lakehouse.warehouseBucket?.bucketName,
       deadLetterBucket: this.lakehouse.deadLetterBucket.bucketName,
       athenaWorkgroup: this.lakehouse.workgroup?.ref,
       kafka: {

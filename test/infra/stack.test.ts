@@ -272,8 +272,15 @@ describe('storage', () => {
     const aws = synth('aws-msk-serverless').template;
     const local = synth('localstack').template;
 
+    // Act
+    const [database] = Object.values(aws.findResources('AWS::Glue::Database'));
+
     // Assess
     aws.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'demo' } });
+    // The classifier creates its table without a location: Glue places it under this one.
+    expect(JSON.stringify(database?.Properties.DatabaseInput.LocationUri)).toContain(
+      '/warehouse/demo.db',
+    );
     local.resourceCountIs('AWS::Glue::Database', 0);
     local.resourceCountIs('AWS::Athena::WorkGroup', 0);
   });
