@@ -7,6 +7,7 @@ import {
 } from '../errors';
 import type { FileIO } from '../io/file-io';
 import type { DataFile } from '../spec/data-file';
+import type { Snapshot } from '../spec/snapshot';
 import type { TableIdentifier } from '../spec/table-metadata';
 import { type LoadedTable, mainAncestry, mainSnapshotId } from '../spec/table-metadata';
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF, sleep } from './backoff';
@@ -45,7 +46,18 @@ export type AppendResult =
       attempts: number;
       table: LoadedTable;
     }
-  | { status: 'abandoned'; reason: string; attempts: number; table: LoadedTable };
+  | {
+      status: 'abandoned';
+      reason: string;
+      attempts: number;
+      table: LoadedTable;
+      /**
+       * True when an earlier attempt's outcome was unknown and its commit was not found: it may
+       * still have landed out of sight (a catalog that keeps only the current snapshot, or a late
+       * request), so its files must not be deleted.
+       */
+      uncertain: boolean;
+    };
 
 function findOwnCommit(table: LoadedTable, commitId: string, snapshotId: bigint) {
   for (const snapshot of mainAncestry(table.metadata)) {
@@ -57,6 +69,16 @@ function findOwnCommit(table: LoadedTable, commitId: string, snapshotId: bigint)
     }
   }
   return undefined;
+}
+
+function committedAs(own: Snapshot, attempts: number, table: LoadedTable): AppendResult {
+  return {
+    status: 'committed',
+    snapshotId: own['snapshot-id'],
+    sequenceNumber: own['sequence-number'],
+    attempts,
+    table,
+  };
 }
 
 async function reloadAfterUnknown(
@@ -125,6 +147,8 @@ export async function fastAppend(
   const snapshotId = newSnapshotId();
   let written: WrittenManifest | undefined;
   let base = await catalog.loadTable(ident);
+  // Set once an attempt's outcome was unknown: from then on every reload looks for our commit.
+  let uncertain = false;
   // The identical request may be resent with its key; a changed request gets a new key.
   let previous:
     | {
@@ -142,7 +166,13 @@ export async function fastAppend(
     }
     const prepared = opts.prepare ? await opts.prepare(base) : {};
     if ('abandon' in prepared) {
-      return { status: 'abandoned', reason: prepared.abandon, attempts: attempt, table: base };
+      return {
+        status: 'abandoned',
+        reason: prepared.abandon,
+        attempts: attempt,
+        table: base,
+        uncertain,
+      };
     }
     const summary = { ...prepared.summary, [COMMIT_ID_SUMMARY_KEY]: commitId };
     const parent = mainSnapshotId(base.metadata);
@@ -187,20 +217,16 @@ export async function fastAppend(
         if (attempt >= maxAttempts) throw error;
         await sleep(backoffDelay(attempt, backoff));
         base = await catalog.loadTable(ident);
+        // A resent request can conflict with its own earlier, late-landing copy.
+        const own = uncertain ? findOwnCommit(base, commitId, snapshotId) : undefined;
+        if (own) return committedAs(own, attempt, base);
         continue;
       }
       if (error instanceof CommitStateUnknownError) {
         const reloaded = await reloadAfterUnknown(catalog, ident, backoff, error);
         const own = findOwnCommit(reloaded, commitId, snapshotId);
-        if (own) {
-          return {
-            status: 'committed',
-            snapshotId: own['snapshot-id'],
-            sequenceNumber: own['sequence-number'],
-            attempts: attempt,
-            table: reloaded,
-          };
-        }
+        if (own) return committedAs(own, attempt, reloaded);
+        uncertain = true;
         if (attempt >= maxAttempts) throw error;
         // a failing catalog is often a busy one: back off as for a conflict
         await sleep(backoffDelay(attempt, backoff));

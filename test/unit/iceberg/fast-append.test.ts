@@ -222,6 +222,27 @@ describe('fastAppend', () => {
     expect(catalog.table.metadata.snapshots).toHaveLength(1);
   });
 
+  it('recognises its own late-landing commit when the resent request conflicts with it', async () => {
+    // Prepare: the first request is answered 503 but lands just before its resend.
+    class LateLanding extends FakeCatalog {
+      override async commitTable(...args: Parameters<FakeCatalog['commitTable']>) {
+        if (this.commits.length === 1) this.apply(this.commits[0]!.commit);
+        return super.commitTable(...args);
+      }
+    }
+    const io = new MemoryFileIO();
+    const catalog = new LateLanding(emptyTable());
+    catalog.faults.push('unknown-not-applied');
+    const files = await writeDataFiles(io, catalog.table, alertRows(4));
+
+    // Act
+    const result = await fastAppend(catalog, io, ident, files, fast);
+
+    // Assess
+    expect(result).toMatchObject({ status: 'committed', attempts: 2 });
+    expect(catalog.table.metadata.snapshots).toHaveLength(1);
+  });
+
   it('abandons without committing when prepare says so', async () => {
     // Prepare
     const io = new MemoryFileIO();
