@@ -4,6 +4,7 @@ import {
   formatOffsetsSummary,
   isCommitted,
   mergeOffsets,
+  offsetsSummaries,
   offsetsSummaryKey,
   type PartitionOffsets,
   parseOffsetsSummary,
@@ -16,6 +17,7 @@ import {
   fastAppend,
   findNewestSnapshotWith,
   type LoadedTable,
+  mainSnapshot,
   type TableIdentifier,
   type TableMetadata,
   writeDataFiles,
@@ -180,7 +182,10 @@ async function processTopic(
           };
         }
         return {
-          summary: { [key]: formatOffsetsSummary(mergeOffsets(baseCommitted, batchOffsets)) },
+          summary: {
+            ...offsetsSummaries(mainSnapshot(base.metadata)?.summary),
+            [key]: formatOffsetsSummary(mergeOffsets(baseCommitted, batchOffsets)),
+          },
         };
       },
     });
@@ -197,7 +202,8 @@ async function processTopic(
       topic,
       reason: result.reason,
     });
-    await deleteQuietly(deps.io, dataFiles);
+    // After an unknown outcome the files may belong to a commit that landed out of sight.
+    if (!result.uncertain) await deleteQuietly(deps.io, dataFiles);
     table = result.table;
   }
   throw new ConcurrentDeliveryError(

@@ -8,7 +8,24 @@ export type PartitionOffsets = Record<number, bigint>;
  * named after the Iceberg Kafka Connect sink's `kafka.connect.offsets.<topic>.<group>`.
  */
 export function offsetsSummaryKey(topic: string, groupId: string): string {
-  return `sensor-alerts.offsets.${topic}.${groupId}`;
+  return `${OFFSETS_SUMMARY_PREFIX}${topic}.${groupId}`;
+}
+
+const OFFSETS_SUMMARY_PREFIX = 'sensor-alerts.offsets.';
+
+/**
+ * The offsets of every topic and consumer group recorded in a snapshot summary. A commit carries
+ * them all forward, so the newest snapshot holds each map even where the catalog keeps no older
+ * snapshots (Nessie serves only the current one).
+ */
+export function offsetsSummaries(summary: Record<string, string> | undefined): {
+  [key: string]: string;
+} {
+  const out: { [key: string]: string } = {};
+  for (const [key, value] of Object.entries(summary ?? {})) {
+    if (key.startsWith(OFFSETS_SUMMARY_PREFIX)) out[key] = value;
+  }
+  return out;
 }
 
 /** Reads `{"<partition>": <offset>}`; offsets are written as JSON numbers or decimal strings. */

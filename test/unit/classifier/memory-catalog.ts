@@ -2,6 +2,7 @@ import { SENSOR_ALERTS_PARTITION_SPEC, SENSOR_ALERTS_SCHEMA } from '../../../lib
 import {
   type Catalog,
   CommitConflictError,
+  CommitStateUnknownError,
   type LoadedTable,
   MAIN_BRANCH,
   type TableCommit,
@@ -18,6 +19,10 @@ export class MemoryCatalog implements Catalog {
   commits = 0;
   conflicts = 0;
   beforeCommit: (() => Promise<void>) | undefined;
+  /** Applies the next commit, runs this (another writer, say), then loses the response. */
+  loseNextResponse: (() => Promise<void>) | undefined;
+  /** Serve only the current snapshot in the metadata, as Nessie does. */
+  currentSnapshotOnly = false;
 
   constructor(location = 'memory://warehouse/demo/sensor_alerts') {
     this.metadata = {
@@ -40,7 +45,13 @@ export class MemoryCatalog implements Catalog {
   }
 
   async loadTable(): Promise<LoadedTable> {
-    return { metadataLocation: 'memory', metadata: structuredClone(this.metadata) };
+    const metadata = structuredClone(this.metadata);
+    if (this.currentSnapshotOnly) {
+      metadata.snapshots = metadata.snapshots?.filter(
+        (s) => s['snapshot-id'] === metadata['current-snapshot-id'],
+      );
+    }
+    return { metadataLocation: 'memory', metadata };
   }
 
   async commitTable(_ident: unknown, commit: TableCommit): Promise<LoadedTable> {
@@ -70,6 +81,12 @@ export class MemoryCatalog implements Catalog {
     }
     this.metadata = next;
     this.commits++;
+    const lost = this.loseNextResponse;
+    this.loseNextResponse = undefined;
+    if (lost) {
+      await lost();
+      throw new CommitStateUnknownError('response lost');
+    }
     return this.loadTable();
   }
 }

@@ -179,6 +179,42 @@ describe('processBatch', () => {
     expect(committedOffsets(catalog.metadata, KEY)).toEqual({ 0: 1n, 1: 11n });
   });
 
+  it('keeps the offsets of other consumer groups where the catalog serves only the current snapshot', async () => {
+    // Prepare
+    catalog.currentSnapshotOnly = true;
+    await processBatch(batch(0, 0, 5), deps);
+    await processBatch(batch(0, 0, 1), { ...deps, consumerGroupId: 'other-group' });
+
+    // Act
+    const again = await processBatch(batch(0, 0, 5), deps);
+
+    // Assess
+    expect(again).toMatchObject({ skipped: 6, alerts: 0, snapshotIds: [] });
+    const head = (await catalog.loadTable()).metadata.snapshots![0]!.summary;
+    expect(head[KEY]).toBe('{"0":5}');
+    expect(head[offsetsSummaryKey(TOPIC, 'other-group')]).toBe('{"0":1}');
+  });
+
+  it('keeps the files of a commit whose response was lost behind a later commit', async () => {
+    // Prepare: the commit lands, another partition commits on top, then the response is lost.
+    catalog.currentSnapshotOnly = true;
+    catalog.loseNextResponse = async () => {
+      await processBatch(batch(1, 0, 1), deps);
+    };
+
+    // Act
+    const outcome = await processBatch(batch(0, 0, 5), deps);
+
+    // Assess
+    expect(outcome).toMatchObject({ restarts: 1, skipped: 6, alerts: 0 });
+    expect(await tableRows()).toEqual([
+      '0:0:CRITICAL',
+      '0:2:CRITICAL',
+      '0:4:CRITICAL',
+      '1:0:CRITICAL',
+    ]);
+  });
+
   it('sends rejected records to the dead letter target and still commits the batch', async () => {
     // Prepare
     const records = [record(0, 0, 95), record(0, 1, '{oops'), record(0, 2, 60)];
