@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,19 +13,72 @@ export const PYICEBERG_REQUIREMENT = 'pyiceberg[pyarrow]==0.10.0';
 
 export const PYICEBERG_VENV = join(homedir(), '.cache', 'sensor-alerts', 'pyiceberg-venv');
 const PYTHON = join(PYICEBERG_VENV, 'bin', 'python');
-const MARKER = join(PYICEBERG_VENV, '.installed-0.10.0');
+const MARKER_NAME = '.installed-0.10.0';
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'pyiceberg_scan.py');
 
-/** Creates the venv and installs PyIceberg with pip on first use; later calls are instant. */
-export async function ensurePyIceberg(): Promise<string> {
-  if (existsSync(MARKER)) return PYTHON;
-  if (!existsSync(PYTHON)) await run('python3', ['-m', 'venv', PYICEBERG_VENV]);
-  await run(PYTHON, ['-m', 'pip', 'install', '--quiet', PYICEBERG_REQUIREMENT], {
-    maxBuffer: 16 * 1024 * 1024,
-    timeout: 900_000,
+let ready: Promise<string> | undefined;
+
+/**
+ * Creates the venv and installs PyIceberg with pip on first use; later calls are instant. The
+ * venv is built in a scratch directory and moved into place only once pip succeeded, so an
+ * interrupted or failed install never leaves a half-made venv that later runs would trust.
+ */
+export function ensurePyIceberg(): Promise<string> {
+  ready ??= install().catch((error) => {
+    ready = undefined;
+    throw error;
   });
-  await run(PYTHON, ['-c', `open(${JSON.stringify(MARKER)}, "w").close()`]);
-  return PYTHON;
+  return ready;
+}
+
+async function install(): Promise<string> {
+  if (existsSync(join(PYICEBERG_VENV, MARKER_NAME))) return PYTHON;
+  const scratch = `${PYICEBERG_VENV}.partial-${process.pid}-${Date.now()}`;
+  await mkdir(dirname(PYICEBERG_VENV), { recursive: true });
+  try {
+    await createVenv(scratch);
+    const python = join(scratch, 'bin', 'python');
+    try {
+      await run(python, ['-m', 'pip', 'install', '--quiet', PYICEBERG_REQUIREMENT], {
+        maxBuffer: 16 * 1024 * 1024,
+        timeout: 900_000,
+      });
+    } catch (cause) {
+      throw new Error(
+        `pip could not install ${PYICEBERG_REQUIREMENT} (it needs Python 3.10 or newer): ${stderrOf(cause)}`,
+        { cause },
+      );
+    }
+    await run(python, ['-c', `open(${JSON.stringify(join(scratch, MARKER_NAME))}, "w").close()`]);
+    // Another test process may have finished the same install first.
+    if (existsSync(join(PYICEBERG_VENV, MARKER_NAME))) return PYTHON;
+    // A venv left by an older, failed attempt has no marker; replace it.
+    await rm(PYICEBERG_VENV, { recursive: true, force: true });
+    await rename(scratch, PYICEBERG_VENV).catch((error) => {
+      if (!existsSync(join(PYICEBERG_VENV, MARKER_NAME))) throw error;
+    });
+    return PYTHON;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function createVenv(dir: string): Promise<void> {
+  try {
+    await run('python3', ['-m', 'venv', dir]);
+  } catch (cause) {
+    throw new Error(
+      `python3 -m venv could not create a virtual environment for PyIceberg: ${stderrOf(cause)}\n` +
+        'Install the venv module (Debian/Ubuntu: apt-get install python3-venv) or put a Python ' +
+        '3.10+ that has venv first on PATH as python3.',
+      { cause },
+    );
+  }
+}
+
+function stderrOf(error: unknown): string {
+  const { stderr, message } = error as { stderr?: string; message?: string };
+  return (stderr?.trim() || message || String(error)).slice(-2000);
 }
 
 export interface PyIcebergScanArgs {
