@@ -4,6 +4,7 @@ import {
   sensorAlertsIdentifier,
 } from '../../lib/alerts/table';
 import {
+  ensureFirstSnapshot,
   type FileIO,
   type LoadedTable,
   RestCatalog,
@@ -38,9 +39,10 @@ export async function connectIceberg(settings: IcebergSettings): Promise<Iceberg
 /** Creates the namespace and the sensor_alerts table when absent; safe to race. */
 export async function ensureAlertTable(clients: IcebergClients): Promise<LoadedTable> {
   await clients.catalog.createNamespaceIfAbsent(clients.table.namespace);
-  return clients.catalog.createTableIfAbsent(
+  const table = await clients.catalog.createTableIfAbsent(
     clients.table,
     SENSOR_ALERTS_SCHEMA,
     SENSOR_ALERTS_PARTITION_SPEC,
   );
+  return ensureFirstSnapshot(clients.catalog, clients.io, clients.table, table);
 }

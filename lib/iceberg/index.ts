@@ -53,6 +53,7 @@ export {
   type AppendOptions,
   type AppendResult,
   COMMIT_ID_SUMMARY_KEY,
+  ensureFirstSnapshot,
   fastAppend,
   type PrepareResult,
 } from './transaction/fast-append';

@@ -104,17 +104,21 @@ async function reloadAfterUnknown(
 }
 
 /**
- * Gives an empty table a first, empty snapshot when the catalog would not enforce the "no
- * snapshot yet" requirement of a data commit. Several writers may do this at once: the
- * snapshots are empty, so whichever stays loses nothing, and the data commits that follow
- * assert a real snapshot id. Returns the table as reloaded after the attempt.
+ * Gives a table without a snapshot an empty first one, where the catalog would not enforce the
+ * "no snapshot yet" requirement of a data commit (Nessie 0.99). Several writers may do this at
+ * once: the snapshots are empty, so whichever stays loses nothing, and the data commits after it
+ * assert a real snapshot id. Call it when creating a table, before appends may run concurrently:
+ * fastAppend does it too, but an empty commit racing a data commit could undo that commit.
+ * Returns the table as reloaded.
  */
-async function startEmptyTable(
+export async function ensureFirstSnapshot(
   catalog: Catalog,
   io: FileIO,
   ident: TableIdentifier,
-  base: LoadedTable,
+  loaded?: LoadedTable,
 ): Promise<LoadedTable> {
+  const base = loaded ?? (await catalog.loadTable(ident));
+  if (catalog.enforcesEmptyRefRequirement !== false || mainSnapshotId(base.metadata)) return base;
   const { commit } = await produceEmptySnapshot(io, base, newSnapshotId());
   try {
     await catalog.commitTable(ident, commit, { idempotencyKey: uuidV7() });
@@ -161,9 +165,7 @@ export async function fastAppend(
     | undefined;
 
   for (let attempt = 1; ; attempt++) {
-    if (catalog.enforcesEmptyRefRequirement === false && !mainSnapshotId(base.metadata)) {
-      base = await startEmptyTable(catalog, io, ident, base);
-    }
+    base = await ensureFirstSnapshot(catalog, io, ident, base);
     const prepared = opts.prepare ? await opts.prepare(base) : {};
     if ('abandon' in prepared) {
       return {
