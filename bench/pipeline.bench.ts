@@ -11,6 +11,7 @@
  *   npm run bench:pipeline -- --readings 100000 --batch-size 10000 --rate 10000 --windows 0,1000
  */
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Producer } from 'kafkajs';
 import { produceReadings } from '../functions/generator/produce';
@@ -29,7 +30,7 @@ import { readTopic } from '../local/demo/topic-reader';
 import { type Invoker, inProcessInvoker } from '../local/esm/invokers';
 import { EventSourceMappingRunner } from '../local/esm/runner';
 import { allReady } from '../local/services/manager';
-import { percentile, perSecond, sleep } from './support/stats';
+import { percentile, perSecond } from './support/stats';
 import { TimedInvoker } from './support/timed-invoker';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -8,5 +8,3 @@ export function percentile(sorted: readonly number[], p: number): number {
 export function perSecond(count: number, ms: number): number {
   return ms > 0 ? Math.round((count / ms) * 1000) : Number.NaN;
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { type BuildEventOptions, buildKafkaEvent, type KafkaRecord } from '../../lib/kafka/event';
 import { RunnerTimeoutError } from './errors';
@@ -56,8 +57,6 @@ export interface RunnerStats {
   lastResult: unknown;
   crashed: boolean;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const consoleLogger: RunnerLogger = {
   info: (m, e) => console.log(`[esm] ${m}`, e ?? ''),

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** True when nothing listens on host:port (we could bind it ourselves). */
 export function isPortFree(port: number, host: string): Promise<boolean> {
@@ -10,8 +11,6 @@ export function isPortFree(port: number, host: string): Promise<boolean> {
     });
   });
 }
-
-const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 
 /**
  * Polls `check` until it returns true or the deadline passes; `abort` lets the caller stop

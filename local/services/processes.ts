@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** What `up` records so that `down` stops exactly the process it started. */
 export interface PidRecord {
@@ -34,7 +35,8 @@ function commandLine(pid: number): Promise<string[] | undefined> {
   );
 }
 
-function alive(pid: number): boolean {
+/** True while a process with this pid exists (signal 0 only checks). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -95,8 +97,6 @@ export async function startDetached(spec: StartSpec): Promise<PidRecord> {
 export function isAlive(record: PidRecord): boolean {
   return alive(record.pid);
 }
-
-const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 
 /** SIGTERM, then SIGKILL after the grace period; only ever for a verified pid of ours. */
 export async function stopProcess(record: PidRecord, graceMs = 20_000): Promise<void> {

@@ -9,6 +9,7 @@ import {
 import type { PartitionSpec } from '../spec/partition-spec';
 import type { Schema } from '../spec/schema';
 import type { LoadedTable, TableIdentifier } from '../spec/table-metadata';
+import { sleep } from '../transaction/backoff';
 import {
   authenticator,
   type CatalogAuth,
@@ -255,8 +256,4 @@ export class RestCatalog implements Catalog {
     }
     return { status: response.status, body: parsed };
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
