@@ -58,4 +58,15 @@ export {
   type PrepareResult,
 } from './transaction/fast-append';
 export { newSnapshotId, uuidV7 } from './transaction/ids';
+export {
+  DEFAULT_MANIFEST_MERGE,
+  inheritEntryMetadata,
+  MANIFEST_MERGE_ENABLED,
+  MANIFEST_MIN_MERGE_COUNT,
+  MANIFEST_TARGET_SIZE_BYTES,
+  type ManifestMergeSettings,
+  manifestMergeSettings,
+  packManifests,
+  readManifestEntries,
+} from './transaction/manifest-merge';
 export { type WriteDataFilesOptions, writeDataFiles } from './transaction/write-data-files';

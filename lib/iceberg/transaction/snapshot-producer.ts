@@ -10,6 +10,7 @@ import { ManifestContent, type ManifestFile } from '../spec/manifest-file';
 import { bindPartitionSpec, partitionKey } from '../spec/partition-spec';
 import { appendSummary, MAIN_BRANCH, type Snapshot } from '../spec/snapshot';
 import { currentSchema, defaultSpec, type LoadedTable, mainSnapshot } from '../spec/table-metadata';
+import { manifestMergeSettings, mergeManifests } from './manifest-merge';
 import { partitionSummaries } from './partition-summary';
 
 function metadataPath(table: LoadedTable, name: string): string {
@@ -80,9 +81,40 @@ export interface AppendAttempt {
   commit: TableCommit;
 }
 
+/** Adds `snapshot` and moves `main` to it, provided `main` still points at `parentId`. */
+function snapshotCommit(snapshot: Snapshot, parentId: bigint | null): TableCommit {
+  return {
+    requirements: [{ type: 'assert-ref-snapshot-id', ref: MAIN_BRANCH, 'snapshot-id': parentId }],
+    updates: [
+      { action: 'add-snapshot', snapshot },
+      {
+        action: 'set-snapshot-ref',
+        'ref-name': MAIN_BRANCH,
+        type: 'branch',
+        'snapshot-id': snapshot['snapshot-id'],
+      },
+    ],
+  };
+}
+
+/** The manifest counters the reference implementation puts in every summary. */
+function manifestSummary(
+  manifests: readonly ManifestFile[],
+  snapshotId: bigint,
+  replaced: number,
+): Record<string, string> {
+  const created = manifests.filter((m) => m.addedSnapshotId === snapshotId).length;
+  return {
+    'manifests-created': String(created),
+    'manifests-kept': String(manifests.length - created),
+    'manifests-replaced': String(replaced),
+  };
+}
+
 /**
- * Builds one fast-append attempt on top of `base`: a new manifest list holding the new
- * manifest and every manifest of the parent snapshot, and the add-snapshot commit.
+ * Builds one append attempt on top of `base`: a new manifest list holding the new manifest
+ * and every manifest of the parent snapshot, merged into fewer manifests once the table
+ * properties ask for it (see manifest-merge), and the add-snapshot commit.
  */
 export async function produceAppend(
   io: FileIO,
@@ -102,10 +134,20 @@ export async function produceAppend(
   const parentManifests = parent
     ? readManifestList(await io.read(parent['manifest-list'])).manifests
     : [];
-  const manifests = [
-    { ...written.manifest, sequenceNumber, minSequenceNumber: sequenceNumber },
-    ...parentManifests,
-  ];
+  const { manifests, replaced } = await mergeManifests(
+    [
+      { ...written.manifest, sequenceNumber, minSequenceNumber: sequenceNumber },
+      ...parentManifests,
+    ],
+    {
+      io,
+      metadata,
+      snapshotId,
+      sequenceNumber,
+      newManifestPath: () => metadataPath(base, `${randomUUID()}-m${attempt}.avro`),
+      settings: manifestMergeSettings(metadata.properties),
+    },
+  );
   const listPath = metadataPath(base, `snap-${snapshotId}-${attempt}-${randomUUID()}.avro`);
   await io.write(
     listPath,
@@ -130,31 +172,11 @@ export async function produceAppend(
         changedPartitionCount: partitions.size,
       },
       parent?.summary,
-      extraSummary,
+      { ...extraSummary, ...manifestSummary(manifests, snapshotId, replaced) },
     ),
     'schema-id': metadata['current-schema-id'],
   };
-  return {
-    snapshot,
-    commit: {
-      requirements: [
-        {
-          type: 'assert-ref-snapshot-id',
-          ref: MAIN_BRANCH,
-          'snapshot-id': parent ? parent['snapshot-id'] : null,
-        },
-      ],
-      updates: [
-        { action: 'add-snapshot', snapshot },
-        {
-          action: 'set-snapshot-ref',
-          'ref-name': MAIN_BRANCH,
-          type: 'branch',
-          'snapshot-id': snapshotId,
-        },
-      ],
-    },
-  };
+  return { snapshot, commit: snapshotCommit(snapshot, parent ? parent['snapshot-id'] : null) };
 }
 
 /**
@@ -184,19 +206,5 @@ export async function produceEmptySnapshot(
     ),
     'schema-id': metadata['current-schema-id'],
   };
-  return {
-    snapshot,
-    commit: {
-      requirements: [{ type: 'assert-ref-snapshot-id', ref: MAIN_BRANCH, 'snapshot-id': null }],
-      updates: [
-        { action: 'add-snapshot', snapshot },
-        {
-          action: 'set-snapshot-ref',
-          'ref-name': MAIN_BRANCH,
-          type: 'branch',
-          'snapshot-id': snapshotId,
-        },
-      ],
-    },
-  };
+  return { snapshot, commit: snapshotCommit(snapshot, null) };
 }
