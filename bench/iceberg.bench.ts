@@ -26,13 +26,13 @@ import {
   type ParquetCodec,
   RestCatalog,
   type Row,
-  S3FileIO,
   type TableCommit,
   type TableMetadata,
   writeDataFiles,
 } from '../lib/iceberg';
 import { defaultCodec } from '../lib/iceberg/parquet/write-parquet';
 import { localEndpoints } from '../local/endpoints';
+import { localS3FileIO } from '../local/object-store';
 
 const T0 = 1_795_714_902_123_456n; // 2026-11-26T17:41:42.123456Z
 const SPAN = 2n * 86_400_000_000n; // readings over two days: two or three partitions
@@ -136,15 +136,7 @@ async function appendToServices(rows: Row[], codec: ParquetCodec) {
   } catch {
     return undefined;
   }
-  const io = new S3FileIO({
-    endpoint: endpoints.s3Endpoint,
-    region: endpoints.s3Region,
-    forcePathStyle: true,
-    credentials: {
-      accessKeyId: endpoints.s3AccessKeyId,
-      secretAccessKey: endpoints.s3SecretAccessKey,
-    },
-  });
+  const io = localS3FileIO(endpoints);
   const ident = sensorAlertsIdentifier('bench', `sensor_alerts_${rows.length}_${Date.now()}`);
   await catalog.createNamespaceIfAbsent(ident.namespace);
   const table = await catalog.createTableIfAbsent(

@@ -19,6 +19,7 @@ import { createIdempotentProducer, createKafka, parseBrokers } from '../../lib/k
 import { ensureTopic } from '../../lib/kafka/topics';
 import { type LocalEndpoints, localEndpoints } from '../endpoints';
 import type { RunnerLogger } from '../esm/runner';
+import { localS3Options } from '../object-store';
 
 /** Names of one run's topic, consumer group and table, so that runs never see each other's data. */
 export interface RunNames {
@@ -45,15 +46,7 @@ export function localIcebergSettings(
     catalogUri: endpoints.catalogUri,
     warehouse: endpoints.catalogWarehouse,
     catalogAuth: { type: 'none' },
-    s3: {
-      endpoint: endpoints.s3Endpoint,
-      forcePathStyle: true,
-      region: endpoints.s3Region,
-      credentials: {
-        accessKeyId: endpoints.s3AccessKeyId,
-        secretAccessKey: endpoints.s3SecretAccessKey,
-      },
-    },
+    s3: localS3Options(endpoints),
     namespace: [names.namespace],
     tableName: names.table,
   };

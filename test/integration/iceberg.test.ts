@@ -11,11 +11,12 @@ import {
   RestCatalog,
   type Row,
   readRows,
-  S3FileIO,
+  type S3FileIO,
   type TableIdentifier,
   writeDataFiles,
 } from '../../lib/iceberg';
 import { localEndpoints } from '../../local/endpoints';
+import { localS3FileIO } from '../../local/object-store';
 import { ensurePyIceberg, type PyIcebergScan, scanWithPyIceberg } from './support/pyiceberg';
 import { committedSnapshotCount } from './support/table-history';
 
@@ -62,15 +63,7 @@ describe('Iceberg table on the local REST catalog and S3', () => {
       uri: endpoints.catalogUri,
       warehouse: endpoints.catalogWarehouse,
     });
-    io = new S3FileIO({
-      endpoint: endpoints.s3Endpoint,
-      region: endpoints.s3Region,
-      forcePathStyle: true,
-      credentials: {
-        accessKeyId: endpoints.s3AccessKeyId,
-        secretAccessKey: endpoints.s3SecretAccessKey,
-      },
-    });
+    io = localS3FileIO(endpoints);
     await catalog.createNamespaceIfAbsent(['demo']);
   });
 

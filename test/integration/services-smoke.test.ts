@@ -8,20 +8,13 @@ import {
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localEndpoints } from '../../local/endpoints';
+import { localS3Options } from '../../local/object-store';
 
 const endpoints = localEndpoints();
 const runId = randomUUID().slice(0, 8);
 
 describe('local services', () => {
-  const s3 = new S3Client({
-    endpoint: endpoints.s3Endpoint,
-    region: endpoints.s3Region,
-    forcePathStyle: true,
-    credentials: {
-      accessKeyId: endpoints.s3AccessKeyId,
-      secretAccessKey: endpoints.s3SecretAccessKey,
-    },
-  });
+  const s3 = new S3Client(localS3Options(endpoints));
   afterAll(() => s3.destroy());
 
   it('Kafka delivers a produced message to a consumer', async () => {
