@@ -1,5 +1,6 @@
 import type { ManifestContent, ManifestFile } from '../spec/manifest-file';
 import { avroType, decodeBlock, encodeRecords } from './avro-type';
+import { fromBufferOrNull, toBufferOrNull } from './bytes';
 import { readContainer, writeContainer } from './container';
 import { manifestFileSchema } from './manifest-schema';
 
@@ -8,10 +9,6 @@ export interface ManifestListContext {
   parentSnapshotId: bigint | undefined;
   sequenceNumber: bigint;
 }
-
-const toBuffer = (bytes: Uint8Array | null | undefined) =>
-  bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null;
-const fromBuffer = (buf: Buffer | null | undefined) => (buf ? new Uint8Array(buf) : null);
 
 /** Encodes a manifest list (format v2) with the header keys the spec requires. */
 export function writeManifestList(manifests: ManifestFile[], ctx: ManifestListContext): Uint8Array {
@@ -35,10 +32,10 @@ export function writeManifestList(manifests: ManifestFile[], ctx: ManifestListCo
       m.partitions?.map((p) => ({
         contains_null: p.containsNull,
         contains_nan: p.containsNan ?? null,
-        lower_bound: toBuffer(p.lowerBound),
-        upper_bound: toBuffer(p.upperBound),
+        lower_bound: toBufferOrNull(p.lowerBound),
+        upper_bound: toBufferOrNull(p.upperBound),
       })) ?? null,
-    key_metadata: toBuffer(m.keyMetadata),
+    key_metadata: toBufferOrNull(m.keyMetadata),
   }));
   return writeContainer({
     schemaJson: JSON.stringify(schema),
@@ -111,10 +108,10 @@ export function readManifestList(bytes: Uint8Array): ReadManifestList {
           r.partitions?.map((p) => ({
             containsNull: p.contains_null,
             containsNan: p.contains_nan ?? null,
-            lowerBound: fromBuffer(p.lower_bound),
-            upperBound: fromBuffer(p.upper_bound),
+            lowerBound: fromBufferOrNull(p.lower_bound),
+            upperBound: fromBufferOrNull(p.upper_bound),
           })) ?? null,
-        keyMetadata: fromBuffer(r.key_metadata),
+        keyMetadata: fromBufferOrNull(r.key_metadata),
       });
     }
   }

@@ -3,6 +3,7 @@ import type { DataFile, ManifestEntry } from '../spec/data-file';
 import type { BoundPartitionField, PartitionSpec } from '../spec/partition-spec';
 import type { Schema, Value } from '../spec/schema';
 import { avroType, decodeBlock, encodeRecords } from './avro-type';
+import { fromBuffer, toBuffer } from './bytes';
 import { readContainer, writeContainer } from './container';
 import { stringifyJson } from './json';
 import { manifestEntrySchema } from './manifest-schema';
@@ -22,10 +23,6 @@ function fromPairs<V, T = V>(
 ): Map<number, T> | undefined {
   return pairs ? new Map(pairs.map((p) => [p.key, convert(p.value)])) : undefined;
 }
-
-const toBuffer = (bytes: Uint8Array) =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-const fromBuffer = (buf: Buffer) => new Uint8Array(buf);
 
 function dataFileRecord(file: DataFile, partition: BoundPartitionField[]): Record<string, unknown> {
   const partitionRecord: Record<string, Value> = {};
