@@ -6,6 +6,7 @@ import {
   sensorAlertsIdentifier,
 } from '../../lib/alerts/table';
 import {
+  ensureFirstSnapshot,
   fastAppend,
   planFiles,
   RestCatalog,
@@ -76,11 +77,13 @@ describe('Iceberg table on the local REST catalog and S3', () => {
   async function createTable(suffix: string) {
     const ident = sensorAlertsIdentifier('demo', `sensor_alerts_${suffix}_${runId}`);
     created.push(ident);
-    const table = await catalog.createTableIfAbsent(
+    const fresh = await catalog.createTableIfAbsent(
       ident,
       SENSOR_ALERTS_SCHEMA,
       SENSOR_ALERTS_PARTITION_SPEC,
     );
+    // As ensureAlertTable does: the empty first snapshot (where needed) before writers race.
+    const table = await ensureFirstSnapshot(catalog, io, ident, fresh);
     return { ident, table };
   }
 
