@@ -236,7 +236,7 @@ function parent(sizes: number[]): void {
       {
         encoding: 'utf8',
         maxBuffer: 16 * 1024 * 1024,
-        env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1' },
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       },
     );
     const r = JSON.parse(out.trim().split('\n').at(-1)!);
