@@ -40,7 +40,9 @@ export async function readRows(io: FileIO, dataFile: DataFile, schema: Schema): 
   return objects.map((object) => {
     const row: Row = {};
     for (const field of schema.fields) {
-      const value = object[nameById.get(field.id) ?? field.name];
+      // Matched by field id only: a name could belong to another column after a rename.
+      const name = nameById.get(field.id);
+      const value = name === undefined ? undefined : object[name];
       row[field.name] = value === undefined ? null : (value as Row[string]);
     }
     return row;
