@@ -6,6 +6,8 @@ import type { FailedBatchRecord, FailureDestination } from './failure-destinatio
 import type { Invoker } from './invokers';
 import { chunk, retryDelayMs, toKafkaRecord } from './records';
 
+const HEARTBEAT_MS = 3_000;
+
 export interface RunnerLogger {
   info(message: string, extra?: object): void;
   warn(message: string, extra?: object): void;
@@ -101,7 +103,7 @@ export class EventSourceMappingRunner {
       // Ask the broker to hold the fetch for the window unless a full batch is ready.
       minBytes: Math.max(1, (o.batchSize ?? 100) * 64),
       sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      heartbeatInterval: HEARTBEAT_MS,
       retry: { retries: 10 },
     });
     this.admin = o.kafka.admin();
@@ -132,9 +134,13 @@ export class EventSourceMappingRunner {
     for (const part of chunk(records, batchSize)) {
       if (!isRunning() || isStale() || this.stats.crashed) return;
       this.inFlight++;
+      // A slow function or a long retry must not cost the group membership, or the partition
+      // would be handed to another member while this delivery is still running.
+      const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
       try {
         const delivered = await this.deliver(part);
         if (delivered === 'stopped') return;
+        if (isStale()) return; // rebalanced meanwhile: the new owner delivers these records again
         const last = part[part.length - 1]!;
         if (delivered === 'invoked' && this.options.afterInvoke?.(part) === 'crash') {
           this.stats.crashed = true;
@@ -151,6 +157,7 @@ export class EventSourceMappingRunner {
         this.stats.records += part.length;
         await heartbeat();
       } finally {
+        clearInterval(beat);
         this.inFlight--;
       }
     }
