@@ -218,7 +218,13 @@ export class RestCatalog implements Catalog {
           retryable: result.status >= 500 || result.status === 429,
         });
       } catch (error) {
-        if (error instanceof CatalogError || attempt >= retries) throw error;
+        if (error instanceof CatalogError) throw error;
+        if (attempt >= retries) {
+          throw new CatalogError(`${method} ${this.base}${path} failed: ${reasonOf(error)}`, {
+            cause: error,
+            retryable: true,
+          });
+        }
         await sleep(200 * 2 ** attempt);
       }
     }
@@ -256,4 +262,11 @@ export class RestCatalog implements Catalog {
     }
     return { status: response.status, body: parsed };
   }
+}
+
+// fetch reports a refused connection or an unknown host only in its cause.
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause instanceof Error ? `${message} (${cause.message})` : message;
 }

@@ -163,6 +163,26 @@ describe('RestCatalog', () => {
     await expect(attempt).rejects.toBeInstanceOf(expected);
   });
 
+  it('names the catalog URL and the reason when the catalog cannot be reached', async () => {
+    // Prepare
+    const refused = new TypeError('fetch failed', {
+      cause: new Error('connect ECONNREFUSED 127.0.0.1:19120'),
+    });
+    const fake = fakeFetch(() => refused);
+
+    // Act
+    const attempt = RestCatalog.connect({
+      uri: 'http://127.0.0.1:19120/iceberg',
+      fetch: fake.fetchFn,
+    });
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(CatalogError);
+    await expect(attempt).rejects.toThrow(
+      'GET http://127.0.0.1:19120/iceberg/v1/config failed: fetch failed (connect ECONNREFUSED 127.0.0.1:19120)',
+    );
+  });
+
   it('marks conflicts retryable and unknown states not', async () => {
     // Prepare
     const conflict = await connectWith(error(409));
