@@ -41,30 +41,34 @@ export class S3FileIO implements FileIO {
 
   async write(path: string, bytes: Uint8Array): Promise<void> {
     const { bucket, key } = parseS3Uri(path);
-    try {
-      await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes }));
-    } catch (cause) {
-      throw new FileIOError(`cannot write ${path}`, { cause });
-    }
+    await attempt('write', path, () =>
+      this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes })),
+    );
   }
 
   async read(path: string): Promise<Uint8Array> {
     const { bucket, key } = parseS3Uri(path);
-    try {
+    return attempt('read', path, async () => {
       const out = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       if (!out.Body) throw new Error('empty body');
-      return await out.Body.transformToByteArray();
-    } catch (cause) {
-      throw new FileIOError(`cannot read ${path}`, { cause });
-    }
+      return out.Body.transformToByteArray();
+    });
   }
 
   async delete(path: string): Promise<void> {
     const { bucket, key } = parseS3Uri(path);
-    try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-    } catch (cause) {
-      throw new FileIOError(`cannot delete ${path}`, { cause });
-    }
+    await attempt('delete', path, () =>
+      this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })),
+    );
+  }
+}
+
+// The SDK's error name (NoSuchKey, AccessDenied, NoSuchBucket) is what tells a user what to fix.
+async function attempt<T>(action: string, path: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (cause) {
+    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    throw new FileIOError(`cannot ${action} ${path}: ${reason}`, { cause });
   }
 }

@@ -1,3 +1,4 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   FileIOError,
@@ -30,6 +31,29 @@ describe('S3FileIO', () => {
     // Assess
     expect(endpoint).toMatchObject({ hostname: '127.0.0.1', port: 9000, protocol: 'http:' });
     expect(io.client.config.forcePathStyle).toBe(true);
+  });
+
+  it.each([
+    ['read', (io: S3FileIO) => io.read('s3://warehouse/demo/t/metadata/snap.avro')],
+    [
+      'write',
+      (io: S3FileIO) => io.write('s3://warehouse/demo/t/metadata/snap.avro', Uint8Array.of(1)),
+    ],
+    ['delete', (io: S3FileIO) => io.delete('s3://warehouse/demo/t/metadata/snap.avro')],
+  ])("names the path and the store's reason when a %s fails", async (action, run) => {
+    // Prepare
+    const denied = Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+    const client = { send: async () => Promise.reject(denied) } as unknown as S3Client;
+    const io = new S3FileIO({ region: 'us-east-1', client });
+
+    // Act
+    const failure = run(io);
+
+    // Assess
+    await expect(failure).rejects.toBeInstanceOf(FileIOError);
+    await expect(failure).rejects.toThrow(
+      `cannot ${action} s3://warehouse/demo/t/metadata/snap.avro: AccessDenied: Access Denied`,
+    );
   });
 });
 
