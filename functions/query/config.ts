@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { type IcebergSettings, parseIcebergSettings } from '../shared/config';
+import type { AlertThresholds } from '../../lib/alerts/severity';
+import { type IcebergSettings, parseIcebergSettings, parseThresholds } from '../shared/config';
 import { QueryConfigError } from './errors';
-
-const number = (fallback: number) => z.coerce.number().refine(Number.isFinite).default(fallback);
 
 const envSchema = z
   .object({
@@ -12,8 +11,6 @@ const envSchema = z
     ATHENA_CATALOG: z.string().min(1).default('AwsDataCatalog'),
     ICEBERG_NAMESPACE: z.string().min(1).default('demo'),
     ICEBERG_TABLE: z.string().min(1).default('sensor_alerts'),
-    ALERT_THRESHOLD: number(80),
-    SEVERITY_CRITICAL: number(90),
   })
   .superRefine((env, ctx) => {
     if (env.QUERY_ENGINE === 'athena' && !env.ATHENA_WORKGROUP) {
@@ -42,12 +39,14 @@ export function loadQueryConfig(env: NodeJS.ProcessEnv = process.env): QueryConf
   }
   const e = parsed.data;
   let iceberg: IcebergSettings | undefined;
-  if (e.QUERY_ENGINE === 'local') {
-    try {
-      iceberg = parseIcebergSettings(env);
-    } catch (error) {
-      throw new QueryConfigError((error as Error).message, { cause: error });
-    }
+  let thresholds: AlertThresholds;
+  // The validations must judge the table by the classifier's rules, so the thresholds are read
+  // and checked exactly as the classifier reads them.
+  try {
+    thresholds = parseThresholds(env);
+    if (e.QUERY_ENGINE === 'local') iceberg = parseIcebergSettings(env);
+  } catch (error) {
+    throw new QueryConfigError((error as Error).message, { cause: error });
   }
   return {
     iceberg,
@@ -60,6 +59,6 @@ export function loadQueryConfig(env: NodeJS.ProcessEnv = process.env): QueryConf
     },
     namespace: e.ICEBERG_NAMESPACE,
     table: e.ICEBERG_TABLE,
-    thresholds: { alertThreshold: e.ALERT_THRESHOLD, criticalThreshold: e.SEVERITY_CRITICAL },
+    thresholds: { alertThreshold: thresholds.threshold, criticalThreshold: thresholds.critical },
   };
 }

@@ -118,6 +118,14 @@ describe('loadQueryConfig', () => {
     });
   });
 
+  it('falls back to the default for an empty threshold, as the classifier does', () => {
+    // Act
+    const config = loadQueryConfig({ ATHENA_WORKGROUP: 'w', ALERT_THRESHOLD: '' });
+
+    // Assess
+    expect(config.thresholds).toEqual({ alertThreshold: 80, criticalThreshold: 90 });
+  });
+
   it('reads the catalog settings for the local engine', () => {
     // Act
     const config = loadQueryConfig({
@@ -139,6 +147,8 @@ describe('loadQueryConfig', () => {
     [{ QUERY_ENGINE: 'athena' }, 'ATHENA_WORKGROUP'],
     [{ QUERY_ENGINE: 'spark' }, 'QUERY_ENGINE'],
     [{ QUERY_ENGINE: 'local', ALERT_THRESHOLD: 'hot' }, 'ALERT_THRESHOLD'],
+    [{ ATHENA_WORKGROUP: 'w', ALERT_THRESHOLD: '95' }, 'threshold <= high <= critical'],
+    [{ ATHENA_WORKGROUP: 'w', SEVERITY_CRITICAL: '', SEVERITY_HIGH: 'x' }, 'SEVERITY_HIGH'],
     [{ QUERY_ENGINE: 'local' }, 'ICEBERG_CATALOG_URI'],
   ])('rejects %j naming %s', (env, variable) => {
     // Act / Assess
