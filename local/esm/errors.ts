@@ -21,3 +21,11 @@ export class RunnerTimeoutError extends Error {
     this.name = 'RunnerTimeoutError';
   }
 }
+
+/** A command-line flag of `npm run esm` is unknown, missing or out of range. */
+export class EsmUsageError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EsmUsageError';
+  }
+}
