@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_VALUE_BYTES } from '../../lib/alerts/reading';
 import { type AlertThresholds, assertThresholds } from '../../lib/alerts/severity';
 import { parseBrokers } from '../../lib/kafka/client';
 import { ConfigError } from './errors';
@@ -159,6 +160,9 @@ export function parseKafkaSettings(env: Env): KafkaSettings {
   const e = parse(kafkaSchema, env, 'Kafka');
   const brokers = parseBrokers(e.KAFKA_BROKERS);
   if (brokers.length === 0) throw new ConfigError('KAFKA_BROKERS lists no broker');
+  // Without a port the client fails only when it connects, with a message that hides the cause.
+  const portless = brokers.find((b) => !/:\d+$/.test(b));
+  if (portless) throw new ConfigError(`KAFKA_BROKERS entries must be host:port, got ${portless}`);
   const settings: KafkaSettings = {
     brokers,
     auth: e.KAFKA_AUTH,
@@ -217,7 +221,10 @@ export function parseClassifierConfig(env: Env): ClassifierConfig {
   const e = parse(
     z.object({
       CONSUMER_GROUP_ID: z.string().min(1, 'CONSUMER_GROUP_ID is required').max(255),
-      MAX_VALUE_BYTES: number('MAX_VALUE_BYTES', 64 * 1024),
+      MAX_VALUE_BYTES: number('MAX_VALUE_BYTES', DEFAULT_MAX_VALUE_BYTES).refine(
+        (n) => Number.isInteger(n) && n > 0,
+        'MAX_VALUE_BYTES must be a positive whole number of bytes',
+      ),
     }),
     env,
     'classifier',

@@ -49,6 +49,13 @@ describe('parseClassifierConfig', () => {
     ['half a key pair', { ICEBERG_S3_ACCESS_KEY_ID: 'k' }, 'ICEBERG_S3_SECRET_ACCESS_KEY'],
     ['a bad path-style flag', { ICEBERG_S3_PATH_STYLE: 'yes' }, 'ICEBERG_S3_PATH_STYLE'],
     ['a Kafka target without brokers', { DEAD_LETTER_TARGET: 'kafka://dlq' }, 'KAFKA_BROKERS'],
+    [
+      'a broker without a port',
+      { DEAD_LETTER_TARGET: 'kafka://dlq', KAFKA_BROKERS: 'a:9092,b' },
+      'KAFKA_BROKERS entries must be host:port, got b',
+    ],
+    ['a negative value limit', { MAX_VALUE_BYTES: '-5' }, 'MAX_VALUE_BYTES'],
+    ['a fractional value limit', { MAX_VALUE_BYTES: '1.5' }, 'MAX_VALUE_BYTES'],
   ])('rejects %s', (_name, change, mention) => {
     const env = { ...base, ...change };
     expect(() => parseClassifierConfig(env)).toThrow(ConfigError);
