@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -27,7 +28,7 @@ export function kafkaSourceOptions(
     maxBatchingWindow: Duration.seconds(eventSource.maxBatchingWindowSeconds),
     // The table is exactly-once by committed offsets, so replaying from the start is safe.
     startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-    onFailure: new sources.S3OnFailureDestination(onFailureBucket),
+    onFailure: new PutOnlyS3OnFailureDestination(onFailureBucket),
     // Retries, bisect and partial batch responses exist for Kafka only in provisioned mode.
     ...(provisioned
       ? {
@@ -51,7 +52,6 @@ export function kafkaSourceOptions(
 export function addClassifierSource(props: ClassifierSourceProps): void {
   const { config, streaming, classifier, onFailureBucket } = props;
   const options = kafkaSourceOptions(config, onFailureBucket);
-  acknowledgeOnFailureGrant(classifier, onFailureBucket);
   if (streaming.clusterArn) {
     classifier.addEventSource(
       new sources.ManagedKafkaEventSource({ ...options, clusterArn: streaming.clusterArn }),
@@ -95,23 +95,31 @@ export function addClassifierSource(props: ClassifierSourceProps): void {
   });
 }
 
-// S3OnFailureDestination grants the function read-write on the whole bucket, because the mapping
-// delivers failed batches with the function's role. The bucket holds nothing but failed batches
-// and rejected records, so the breadth stays inside that bucket.
-const ON_FAILURE_GRANT_ACTIONS = [
-  's3:GetObject*',
-  's3:GetBucket*',
-  's3:List*',
-  's3:DeleteObject*',
-  's3:Abort*',
-];
+/**
+ * An S3 on-failure destination granting what Lambda documents for it, s3:PutObject and
+ * s3:ListBucket, instead of the read-write on the whole bucket that S3OnFailureDestination grants.
+ * The mapping delivers failed batches with the function's role.
+ */
+export class PutOnlyS3OnFailureDestination implements lambda.IEventSourceDlq {
+  constructor(private readonly bucket: s3.IBucket) {}
 
-function acknowledgeOnFailureGrant(classifier: lambda.IFunction, bucket: s3.IBucket): void {
-  if (!classifier.role) return;
-  const reason =
-    'Granted by S3OnFailureDestination on the dedicated dead-letter bucket, which holds only failed batches and rejected records.';
-  for (const action of ON_FAILURE_GRANT_ACTIONS) {
-    acknowledge(classifier.role, `AwsSolutions-IAM5[Action::${action}]`, reason);
+  bind(_target: lambda.IEventSourceMapping, fn: lambda.IFunction): lambda.DlqDestinationConfig {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects('*')],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
+    );
+    if (fn.role) {
+      acknowledge(
+        fn.role,
+        bucketObjectsFinding(this.bucket, '*'),
+        'The mapping names failed-batch objects itself, anywhere in the dedicated dead-letter bucket.',
+      );
+    }
+    return { destination: this.bucket.bucketArn };
   }
-  acknowledge(classifier.role, bucketObjectsFinding(bucket, '*'), reason);
 }

@@ -157,6 +157,27 @@ describe('IAM', () => {
     expect(objects).toBeDefined();
   });
 
+  it.each(['aws-msk-serverless', 'aws-self-managed-sasl', 'localstack-kafka-mapping'] as const)(
+    'lets the %s mapping only put and list failed batches in the dead-letter bucket',
+    (variant) => {
+      // Prepare
+      const { template } = synth(variant);
+      const statements = roleStatements(template, 'Classifier');
+
+      // Act
+      const onDeadLetters = statements.filter((s) =>
+        JSON.stringify(s.Resource).includes('LakehouseDeadLetterBucket'),
+      );
+
+      // Assess
+      expect(onDeadLetters.flatMap(actionsOf).sort()).toEqual([
+        's3:ListBucket',
+        's3:PutObject',
+        's3:PutObject',
+      ]);
+    },
+  );
+
   it('lets the query function run Athena in its workgroup and read the warehouse', () => {
     // Prepare
     const { template } = synth('aws-msk-serverless');
