@@ -31,7 +31,7 @@ function column(field: NestedField, rows: readonly Row[]): DecodedArray {
       case 'int':
       case 'date': {
         const out = new Int32Array(n);
-        for (let i = 0; i < n; i++) out[i] = checkNumber(rows[i]![name], field);
+        for (let i = 0; i < n; i++) out[i] = checkInt32(rows[i]![name], field);
         return out;
       }
       case 'long':
@@ -63,6 +63,17 @@ function checkNumber(value: unknown, field: NestedField): number {
     );
   }
   return value;
+}
+
+// An Int32Array silently wraps 2^31 and truncates 1.5; either would store a wrong value.
+function checkInt32(value: unknown, field: NestedField): number {
+  const n = checkNumber(value, field);
+  if (!Number.isInteger(n) || n < -(2 ** 31) || n >= 2 ** 31) {
+    throw new ValidationError(
+      `field ${field.name} (${field.type}) needs a 32-bit integer, got ${n}`,
+    );
+  }
+  return n;
 }
 
 function checkBigInt(value: unknown, field: NestedField): bigint {

@@ -33,6 +33,17 @@ describe('Parquet data files', () => {
     });
   });
 
+  it.each([2 ** 31, -(2 ** 31) - 1, 1.5])('refuses %s in a required int column', (value) => {
+    // Prepare
+    const rows = alertRows(3);
+    rows[1] = { ...rows[1]!, source_partition: value };
+
+    // Act / Assess
+    expect(() => encodeParquet(SENSOR_ALERTS_SCHEMA, rows)).toThrow(
+      `field source_partition (int) needs a 32-bit integer, got ${value}`,
+    );
+  });
+
   it.each<ParquetCodec>(['snappy', 'gzip', 'uncompressed'])(
     'round-trips rows with %s',
     async (codec) => {
