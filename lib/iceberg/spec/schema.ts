@@ -65,39 +65,3 @@ export function assertSupportedSchema(schema: { fields: { id: number; type: unkn
     }
   }
 }
-
-/** Checks one row against the schema; the message names the first offending column. */
-export function validateRow(schema: Schema, row: Row): void {
-  for (const field of schema.fields) {
-    const value = row[field.name];
-    if (value === null || value === undefined) {
-      if (field.required) throw new ValidationError(`required field ${field.name} is null`);
-      continue;
-    }
-    if (!matchesType(field.type, value)) {
-      throw new ValidationError(
-        `field ${field.name} (${field.type}) cannot hold ${typeof value} ${String(value)}`,
-      );
-    }
-  }
-}
-
-function matchesType(type: PrimitiveType, value: Value): boolean {
-  switch (type) {
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'int':
-    case 'date':
-      return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 2 ** 31;
-    case 'long':
-    case 'timestamp':
-    case 'timestamptz':
-      return typeof value === 'bigint';
-    case 'float':
-    case 'double':
-      return typeof value === 'number';
-    case 'string':
-    case 'binary':
-      return typeof value === 'string';
-  }
-}
