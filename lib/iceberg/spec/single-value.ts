@@ -37,9 +37,13 @@ export function toSingleValueBytes(type: PrimitiveType, value: Value): Uint8Arra
       return out;
     }
     case 'string':
-      return utf8.encode(String(value));
     case 'binary':
-      return typeof value === 'string' ? utf8.encode(value) : new Uint8Array(0);
+      // Binary values travel as strings here (Value has no byte arrays); anything else is a
+      // type mismatch, and an empty bound would wrongly exclude the file from scans.
+      if (typeof value !== 'string') {
+        throw new ValidationError(`${type} bound needs a string, got ${typeof value} ${value}`);
+      }
+      return utf8.encode(value);
   }
 }
 

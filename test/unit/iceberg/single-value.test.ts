@@ -28,6 +28,14 @@ describe('single-value serialization', () => {
     expect([...bytes]).toEqual(expected);
     expect(fromSingleValueBytes(type, bytes)).toEqual(value);
   });
+
+  it.each<[PrimitiveType, Value]>([
+    ['binary', 5],
+    ['string', 7n],
+  ])('refuses a %s bound from %s', (type, value) => {
+    // Act / Assess
+    expect(() => toSingleValueBytes(type, value)).toThrow(`${type} bound needs a string`);
+  });
 });
 
 describe('string bound truncation', () => {
