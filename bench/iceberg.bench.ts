@@ -268,5 +268,10 @@ if (childIndex >= 0) {
   await child(Number(args[childIndex + 1]));
 } else {
   const rowsIndex = args.indexOf('--rows');
-  parent(rowsIndex >= 0 ? [Number(args[rowsIndex + 1])] : [100_000, 1_000_000]);
+  const rows = rowsIndex >= 0 ? Number(args[rowsIndex + 1]) : undefined;
+  if (rows !== undefined && !(Number.isSafeInteger(rows) && rows > 0)) {
+    console.error(`bench: --rows must be a positive integer, got "${args[rowsIndex + 1] ?? ''}"`);
+    process.exit(2);
+  }
+  parent(rows === undefined ? [100_000, 1_000_000] : [rows]);
 }

@@ -62,30 +62,39 @@ interface ResultRow {
   'p99 ms': number | null;
 }
 
+const BENCH_FLAGS = {
+  readings: { type: 'string', default: '100000' },
+  'batch-size': { type: 'string', default: '10000' },
+  partitions: { type: 'string', default: '3' },
+  concurrency: { type: 'string', default: '1' },
+  rate: { type: 'string', default: '10000' },
+  windows: { type: 'string', default: '0,1000' },
+} as const;
+
+class BenchUsageError extends Error {}
+
 function parseOptions(argv: string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      readings: { type: 'string', default: '100000' },
-      'batch-size': { type: 'string', default: '10000' },
-      partitions: { type: 'string', default: '3' },
-      concurrency: { type: 'string', default: '1' },
-      rate: { type: 'string', default: '10000' },
-      windows: { type: 'string', default: '0,1000' },
-    },
-  });
-  const int = (text: string, name: string) => {
-    const n = Number(text);
-    if (!Number.isSafeInteger(n) || n < 0) throw new Error(`--${name} must be an integer >= 0`);
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof BENCH_FLAGS }>>;
+  try {
+    parsed = parseArgs({ args: argv, options: BENCH_FLAGS });
+  } catch (error) {
+    throw new BenchUsageError((error as Error).message);
+  }
+  const { values } = parsed;
+  const int = (text: string, name: string, min: number) => {
+    const n = text.trim() === '' ? Number.NaN : Number(text);
+    if (!Number.isSafeInteger(n) || n < min) {
+      throw new BenchUsageError(`--${name} must be an integer >= ${min}, got "${text}"`);
+    }
     return n;
   };
   return {
-    readings: int(values.readings, 'readings'),
-    batchSize: int(values['batch-size'], 'batch-size'),
-    partitions: int(values.partitions, 'partitions'),
-    concurrency: int(values.concurrency, 'concurrency'),
-    rate: int(values.rate, 'rate'),
-    windowsMs: values.windows.split(',').map((w) => int(w.trim(), 'windows')),
+    readings: int(values.readings, 'readings', 1),
+    batchSize: int(values['batch-size'], 'batch-size', 1),
+    partitions: int(values.partitions, 'partitions', 1),
+    concurrency: int(values.concurrency, 'concurrency', 1),
+    rate: int(values.rate, 'rate', 0),
+    windowsMs: values.windows.split(',').map((w) => int(w, 'windows', 0)),
   };
 }
 
@@ -325,6 +334,10 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
+    if (error instanceof BenchUsageError) {
+      console.error(`bench: ${error.message}`);
+      process.exit(2);
+    }
     console.error('bench:', error);
     process.exit(1);
   },

@@ -70,6 +70,12 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 async function main(): Promise<void> {
   const flag = process.argv.indexOf('--max-zipped-mb');
   const maxZippedMb = flag >= 0 ? Number(process.argv[flag + 1]) : 2;
+  if (!(maxZippedMb > 0)) {
+    console.error(
+      `--max-zipped-mb must be a positive number, got "${process.argv[flag + 1] ?? ''}"`,
+    );
+    process.exit(2);
+  }
   const rows: BundleSize[] = [];
   for (const fn of FUNCTION_NAMES) rows.push(await measure(fn));
   console.log('function    file              raw         zipped');
