@@ -63,7 +63,8 @@ export class LocalQueryEngine implements QueryEngine {
   private async snapshot(): Promise<ViewSnapshot> {
     const { ident, catalog, io } = this.options;
     const table = await catalog.loadTable(ident).catch((error: unknown) => {
-      throw new LocalEngineError(`Cannot load table ${ident.namespace.join('.')}.${ident.name}`, {
+      const name = `${ident.namespace.join('.')}.${ident.name}`;
+      throw new LocalEngineError(`Cannot load table ${name}: ${(error as Error).message}`, {
         cause: error,
       });
     });
