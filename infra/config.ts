@@ -163,19 +163,20 @@ const schema = z.strictObject({
   removalPolicy: z
     .enum(['retain', 'destroy'], { error: 'expected retain or destroy' })
     .default('retain'),
+  // LocalStack starts the functions on the network of localstack/docker-compose.yml
+  // (LAMBDA_DOCKER_NETWORK), so they reach the services by name; Kafka's host listener advertises
+  // 127.0.0.1, which a function's container cannot reach.
   localstack: z
     .strictObject({
       endpoint: pattern(HTTP_URL, 'expected an http(s) URL').default('http://localhost:4566'),
-      s3Endpoint: pattern(HTTP_URL, 'expected an http(s) URL').default(
-        'http://host.docker.internal:9000',
-      ),
+      s3Endpoint: pattern(HTTP_URL, 'expected an http(s) URL').default('http://s3:9000'),
       s3Region: z.string().min(1).default(localEndpoints({}).s3Region),
       s3PathStyle: bool.default(true),
       s3AccessKeyId: z.string().min(1).default(localEndpoints({}).s3AccessKeyId),
       s3SecretAccessKey: z.string().min(1).default(localEndpoints({}).s3SecretAccessKey),
       warehouseBucket: z.string().min(3).default(localEndpoints({}).warehouseBucket),
       catalogUri: pattern(HTTP_URL, 'expected an http(s) URL').default(
-        'http://host.docker.internal:19120/iceberg',
+        'http://nessie:19120/iceberg',
       ),
       warehouse: z.string().min(1).default(localEndpoints({}).catalogWarehouse),
     })
@@ -197,7 +198,7 @@ const TARGET_DEFAULTS: Record<Target, Record<string, unknown>> = {
   localstack: {
     streaming: {
       mode: 'self-managed',
-      bootstrapServers: 'host.docker.internal:9092',
+      bootstrapServers: 'kafka:19092',
       authentication: 'none',
       tls: false,
     },

@@ -28,13 +28,13 @@ describe('parseConfig', () => {
     // Assess
     expect(config.streaming).toMatchObject({
       mode: 'self-managed',
-      bootstrapServers: ['host.docker.internal:9092'],
+      bootstrapServers: ['kafka:19092'],
       authentication: 'none',
       tls: false,
     });
     expect(config.localstack).toMatchObject({
-      s3Endpoint: 'http://host.docker.internal:9000',
-      catalogUri: 'http://host.docker.internal:19120/iceberg',
+      s3Endpoint: 'http://s3:9000',
+      catalogUri: 'http://nessie:19120/iceberg',
       warehouse: 'warehouse',
       s3PathStyle: true,
     });

@@ -91,7 +91,7 @@ describe('classifier event source mapping', () => {
     // Assess
     template.hasResourceProperties(ESM, {
       SelfManagedEventSource: {
-        Endpoints: { KafkaBootstrapServers: ['host.docker.internal:9092'] },
+        Endpoints: { KafkaBootstrapServers: ['kafka:19092'] },
       },
       SourceAccessConfigurations: Match.absent(),
       Topics: ['sensor_readings'],

@@ -364,10 +364,10 @@ describe('function configuration', () => {
 
     // Assess
     expect(env).toMatchObject({
-      ICEBERG_CATALOG_URI: 'http://host.docker.internal:19120/iceberg',
+      ICEBERG_CATALOG_URI: 'http://nessie:19120/iceberg',
       ICEBERG_WAREHOUSE: 'warehouse',
       ICEBERG_CATALOG_AUTH: 'none',
-      ICEBERG_S3_ENDPOINT: 'http://host.docker.internal:9000',
+      ICEBERG_S3_ENDPOINT: 'http://s3:9000',
       ICEBERG_S3_PATH_STYLE: 'true',
       // The dead-letter sink writes through the Iceberg FileIO, so to the S3-compatible store.
       DEAD_LETTER_TARGET: 's3://warehouse/dead-letters/classifier',
