@@ -69,7 +69,9 @@ export function fileDeadLetterSink(io: FileIO, baseUri: string, concurrency = 8)
           try {
             await io.write(path, new TextEncoder().encode(JSON.stringify(entry)));
           } catch (cause) {
-            throw new DeadLetterError(`could not write dead letter ${path}`, { cause });
+            throw new DeadLetterError(`could not write dead letter ${path}: ${reasonOf(cause)}`, {
+              cause,
+            });
           }
         }
       };
@@ -93,10 +95,16 @@ export function kafkaDeadLetterSink(producer: Producer, topic: string): DeadLett
           messages: entries.map((e) => ({ key: deadLetterId(e), value: JSON.stringify(e) })),
         });
       } catch (cause) {
-        throw new DeadLetterError(`could not send ${entries.length} dead letters to ${topic}`, {
-          cause,
-        });
+        throw new DeadLetterError(
+          `could not send ${entries.length} dead letters to ${topic}: ${reasonOf(cause)}`,
+          { cause },
+        );
       }
     },
   };
+}
+
+// Lambda reports only the message of a failed invocation, so the cause has to be in it.
+function reasonOf(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
 }

@@ -38,9 +38,13 @@ export async function produceReadings(
     try {
       await producer.send({ topic: options.topic, acks: -1, messages: batch });
     } catch (cause) {
-      throw new ProduceError(`sending to ${options.topic} failed after ${sent} readings`, sent, {
-        cause,
-      });
+      // Lambda reports only the message of a failed invocation, so the cause has to be in it.
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new ProduceError(
+        `sending to ${options.topic} failed after ${sent} readings: ${reason}`,
+        sent,
+        { cause },
+      );
     }
     sent += batch.length;
     batch = [];

@@ -51,5 +51,6 @@ describe('produceReadings', () => {
     });
     await expect(run).rejects.toThrow(ProduceError);
     await expect(run).rejects.toMatchObject({ sent: 20 });
+    await expect(run).rejects.toThrow('sending to t failed after 20 readings: broker gone');
   });
 });
