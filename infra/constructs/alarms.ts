@@ -21,23 +21,27 @@ export class ClassifierAlarms extends Construct {
     super(scope, id);
     const period = Duration.minutes(5);
     const { classifier } = props;
+    // Any failed or throttled invocation in a period is worth a look.
+    const anyIn = (id: string, alarmDescription: string, metric: cloudwatch.IMetric) =>
+      new cloudwatch.Alarm(this, id, {
+        alarmDescription,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
     this.alarms = [
-      new cloudwatch.Alarm(this, 'Errors', {
-        alarmDescription: 'The classifier function failed (the batch is retried from Kafka)',
-        metric: classifier.metricErrors({ period, statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      new cloudwatch.Alarm(this, 'Throttles', {
-        alarmDescription: 'The classifier function was throttled',
-        metric: classifier.metricThrottles({ period, statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
+      anyIn(
+        'Errors',
+        'The classifier function failed (the batch is retried from Kafka)',
+        classifier.metricErrors({ period, statistic: 'Sum' }),
+      ),
+      anyIn(
+        'Throttles',
+        'The classifier function was throttled',
+        classifier.metricThrottles({ period, statistic: 'Sum' }),
+      ),
     ];
     if (props.withOffsetLag) {
       // OffsetLag: records on the topic the mapping has not yet handed to the function.
@@ -50,7 +54,7 @@ export class ClassifierAlarms extends Construct {
       });
       this.alarms.push(
         new cloudwatch.Alarm(this, 'OffsetLag', {
-          alarmDescription: 'The classifier is falling behind the sensor_readings topic',
+          alarmDescription: 'The classifier is falling behind its Kafka topic',
           metric: lag,
           threshold: props.offsetLagThreshold,
           evaluationPeriods: 3,
