@@ -99,15 +99,14 @@ export class RestCatalog implements Catalog {
     );
   }
 
+  /** Any other answer than success or 409 (already exists) is thrown by `request`. */
   async createNamespaceIfAbsent(namespace: string[]): Promise<void> {
-    const { status } = await this.request(
+    await this.request(
       'POST',
       this.path('namespaces'),
       { namespace, properties: {} },
       { accept: [409] },
     );
-    if (status !== 200 && status !== 409)
-      throw new CatalogError(`cannot create namespace: ${status}`);
   }
 
   async loadTable(ident: TableIdentifier): Promise<LoadedTable> {

@@ -35,7 +35,10 @@ function fakeFetch(routes: (call: Call) => { status: number; body?: string } | E
     calls.push(call);
     const answer = routes(call);
     if (answer instanceof Error) throw answer;
-    return new Response(answer.body ?? '', { status: answer.status });
+    // A 204 may carry no body at all, not even an empty one.
+    return new Response(answer.status === 204 ? null : (answer.body ?? ''), {
+      status: answer.status,
+    });
   }) as typeof fetch;
   return { calls, fetchFn };
 }
@@ -97,6 +100,20 @@ describe('RestCatalog', () => {
 
     // Assess
     expect(fake.calls[1]!.url).toBe(`http://127.0.0.1:19120/iceberg${expectedPath}`);
+  });
+
+  it.each([200, 204, 409])('treats %i to a namespace creation as done', async (status) => {
+    // Prepare
+    const fake = fakeFetch((call) =>
+      call.url.includes('/v1/config') ? config : { status, body: '{}' },
+    );
+    const catalog = await RestCatalog.connect({
+      uri: 'http://127.0.0.1:19120/iceberg',
+      fetch: fake.fetchFn,
+    });
+
+    // Act / Assess
+    await expect(catalog.createNamespaceIfAbsent(['demo'])).resolves.toBeUndefined();
   });
 
   it('parses 63-bit snapshot ids exactly', async () => {
