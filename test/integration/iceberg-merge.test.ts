@@ -11,7 +11,6 @@ import {
   ManifestEntryStatus,
   mainSnapshot,
   RestCatalog,
-  type Row,
   readManifestEntries,
   readManifestList,
   type S3FileIO,
@@ -20,40 +19,11 @@ import {
 } from '../../lib/iceberg';
 import { localEndpoints } from '../../local/endpoints';
 import { localS3FileIO } from '../../local/object-store';
+import { alertBatch, asPrinted, byOffset } from './support/alert-rows';
 import { scanWithPyIceberg } from './support/pyiceberg';
 
 const endpoints = localEndpoints();
 const runId = randomUUID().slice(0, 8);
-const DAY = 86_400_000_000n;
-// 2026-11-26T17:41:42.123456Z
-const T0 = 1_795_714_902_123_456n;
-
-function batch(offsetStart: number, count: number): Row[] {
-  return Array.from({ length: count }, (_, i) => {
-    const offset = offsetStart + i;
-    return {
-      sensor_id: `sensor_${offset % 10}`,
-      temperature: Math.round((80.01 + ((offset * 37) % 1500) / 100) * 100) / 100,
-      alert_type: ['CRITICAL', 'HIGH', 'MEDIUM'][offset % 3]!,
-      reading_timestamp: T0 + BigInt(offset % 2) * DAY + BigInt(offset * 7),
-      processing_timestamp: T0 + 2n * DAY + BigInt(offset),
-      location: offset % 6 === 0 ? null : `zone_${(offset % 5) + 1}`,
-      source_partition: offset % 3,
-      source_offset: BigInt(offset),
-    };
-  });
-}
-
-type Printed = Record<string, string | number | boolean | null>;
-
-function asPrinted(row: Row): Printed {
-  return Object.fromEntries(
-    Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v]),
-  );
-}
-
-const byOffset = (a: Printed, b: Printed) =>
-  Number(BigInt(a.source_offset as string) - BigInt(b.source_offset as string));
 
 describe('manifest merging on the local REST catalog and S3', () => {
   let catalog: RestCatalog;
@@ -79,7 +49,7 @@ describe('manifest merging on the local REST catalog and S3', () => {
     await catalog.createTableIfAbsent(ident, SENSOR_ALERTS_SCHEMA, SENSOR_ALERTS_PARTITION_SPEC, {
       [MANIFEST_MIN_MERGE_COUNT]: '3',
     });
-    const batches = Array.from({ length: 6 }, (_, i) => batch(i * 100, 5 + i));
+    const batches = Array.from({ length: 6 }, (_, i) => alertBatch(i * 100, 5 + i, 2));
 
     // Act
     const results = [];

@@ -10,7 +10,6 @@ import {
   fastAppend,
   planFiles,
   RestCatalog,
-  type Row,
   readRows,
   type S3FileIO,
   type TableIdentifier,
@@ -18,41 +17,12 @@ import {
 } from '../../lib/iceberg';
 import { localEndpoints } from '../../local/endpoints';
 import { localS3FileIO } from '../../local/object-store';
+import { alertBatch, asPrinted, byOffset } from './support/alert-rows';
 import { ensurePyIceberg, type PyIcebergScan, scanWithPyIceberg } from './support/pyiceberg';
 import { committedSnapshotCount } from './support/table-history';
 
 const endpoints = localEndpoints();
 const runId = randomUUID().slice(0, 8);
-const DAY = 86_400_000_000n;
-// 2026-11-26T17:41:42.123456Z
-const T0 = 1_795_714_902_123_456n;
-
-function batch(offsetStart: number, count: number): Row[] {
-  return Array.from({ length: count }, (_, i) => {
-    const offset = offsetStart + i;
-    return {
-      sensor_id: `sensor_${offset % 10}`,
-      temperature: Math.round((80.01 + ((offset * 37) % 1500) / 100) * 100) / 100,
-      alert_type: ['CRITICAL', 'HIGH', 'MEDIUM'][offset % 3]!,
-      reading_timestamp: T0 + BigInt(offset % 3) * DAY + BigInt(offset * 7),
-      processing_timestamp: T0 + 2n * DAY + BigInt(offset),
-      location: offset % 6 === 0 ? null : `zone_${(offset % 5) + 1}`,
-      source_partition: offset % 3,
-      source_offset: BigInt(offset),
-    };
-  });
-}
-
-/** A row as the PyIceberg helper prints it: 64-bit values and timestamps as decimal strings. */
-function asPrinted(row: Row): Record<string, string | number | boolean | null> {
-  return Object.fromEntries(
-    Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v]),
-  );
-}
-
-type Printed = Record<string, string | number | boolean | null>;
-const byOffset = (a: Printed, b: Printed) =>
-  Number(BigInt(a.source_offset as string) - BigInt(b.source_offset as string));
 
 describe('Iceberg table on the local REST catalog and S3', () => {
   let catalog: RestCatalog;
@@ -106,7 +76,7 @@ describe('Iceberg table on the local REST catalog and S3', () => {
   it('appends three batches that PyIceberg reads back exactly', async () => {
     // Prepare
     const { ident } = await createTable('three');
-    const batches = [batch(0, 25), batch(25, 40), batch(65, 10)];
+    const batches = [alertBatch(0, 25), alertBatch(25, 40), alertBatch(65, 10)];
 
     // Act
     const results = [];
@@ -150,7 +120,7 @@ describe('Iceberg table on the local REST catalog and S3', () => {
   it('keeps every row when two writers append at the same time', async () => {
     // Prepare
     const { ident, table } = await createTable('concurrent');
-    const [a, b] = [batch(1000, 30), batch(2000, 45)];
+    const [a, b] = [alertBatch(1000, 30), alertBatch(2000, 45)];
     const [filesA, filesB] = await Promise.all([
       writeDataFiles(io, table, a, { fileNamePrefix: 'writer-a' }),
       writeDataFiles(io, table, b, { fileNamePrefix: 'writer-b' }),
