@@ -1,4 +1,3 @@
-import { SENSOR_ALERTS_PARTITION_SPEC, SENSOR_ALERTS_SCHEMA } from '../../../lib/alerts/table';
 import {
   type Catalog,
   CommitConflictError,
@@ -8,6 +7,7 @@ import {
   type TableCommit,
   type TableMetadata,
 } from '../../../lib/iceberg';
+import { emptyTable } from '../iceberg/support/fixtures';
 
 /**
  * A one-table catalog in memory that enforces `assert-ref-snapshot-id` like a REST catalog
@@ -15,7 +15,7 @@ import {
  * another writer's commit in between a load and a commit.
  */
 export class MemoryCatalog implements Catalog {
-  metadata: TableMetadata;
+  metadata: TableMetadata = emptyTable().metadata;
   commits = 0;
   conflicts = 0;
   beforeCommit: (() => Promise<void>) | undefined;
@@ -23,26 +23,6 @@ export class MemoryCatalog implements Catalog {
   loseNextResponse: (() => Promise<void>) | undefined;
   /** Serve only the current snapshot in the metadata, as Nessie does. */
   currentSnapshotOnly = false;
-
-  constructor(location = 'memory://warehouse/demo/sensor_alerts') {
-    this.metadata = {
-      'format-version': 2,
-      'table-uuid': '00000000-0000-4000-8000-000000000001',
-      location,
-      'last-sequence-number': 0n,
-      'last-updated-ms': 0,
-      'last-column-id': 8,
-      schemas: [SENSOR_ALERTS_SCHEMA],
-      'current-schema-id': 0,
-      'partition-specs': [SENSOR_ALERTS_PARTITION_SPEC],
-      'default-spec-id': 0,
-      'last-partition-id': 1000,
-      properties: {},
-      'current-snapshot-id': null,
-      snapshots: [],
-      refs: {},
-    };
-  }
 
   async loadTable(): Promise<LoadedTable> {
     const metadata = structuredClone(this.metadata);
