@@ -22,7 +22,13 @@ import {
 /** Summary key holding the id of the logical commit, used to recognise our own snapshot. */
 export const COMMIT_ID_SUMMARY_KEY = 'commit-id';
 
-export type PrepareResult = { summary?: Record<string, string> } | { abandon: string };
+export type PrepareResult =
+  | {
+      summary?: Record<string, string>;
+      /** Table properties set in the same atomic commit as the snapshot. */
+      properties?: Record<string, string>;
+    }
+  | { abandon: string };
 
 export interface AppendOptions {
   /**
@@ -178,7 +184,8 @@ export async function fastAppend(
     }
     const summary = { ...prepared.summary, [COMMIT_ID_SUMMARY_KEY]: commitId };
     const parent = mainSnapshotId(base.metadata);
-    const summaryKey = JSON.stringify(summary);
+    const properties = prepared.properties ?? {};
+    const summaryKey = JSON.stringify([summary, properties]);
     let request: NonNullable<typeof previous>;
     if (previous && previous.parent === parent && previous.summary === summaryKey) {
       request = previous;
@@ -192,6 +199,7 @@ export async function fastAppend(
         dataFiles,
         summary,
         attempt,
+        properties,
       );
       request = {
         parent,

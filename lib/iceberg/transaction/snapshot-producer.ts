@@ -82,10 +82,17 @@ export interface AppendAttempt {
 }
 
 /** Adds `snapshot` and moves `main` to it, provided `main` still points at `parentId`. */
-function snapshotCommit(snapshot: Snapshot, parentId: bigint | null): TableCommit {
+function snapshotCommit(
+  snapshot: Snapshot,
+  parentId: bigint | null,
+  properties: Record<string, string> = {},
+): TableCommit {
+  const setProperties: TableCommit['updates'] =
+    Object.keys(properties).length > 0 ? [{ action: 'set-properties', updates: properties }] : [];
   return {
     requirements: [{ type: 'assert-ref-snapshot-id', ref: MAIN_BRANCH, 'snapshot-id': parentId }],
     updates: [
+      ...setProperties,
       { action: 'add-snapshot', snapshot },
       {
         action: 'set-snapshot-ref',
@@ -124,6 +131,7 @@ export async function produceAppend(
   dataFiles: readonly DataFile[],
   extraSummary: Record<string, string>,
   attempt: number,
+  properties: Record<string, string> = {},
 ): Promise<AppendAttempt> {
   const { metadata } = base;
   if (defaultSpec(metadata)['spec-id'] !== written.specId) {
@@ -176,7 +184,10 @@ export async function produceAppend(
     ),
     'schema-id': metadata['current-schema-id'],
   };
-  return { snapshot, commit: snapshotCommit(snapshot, parent ? parent['snapshot-id'] : null) };
+  return {
+    snapshot,
+    commit: snapshotCommit(snapshot, parent ? parent['snapshot-id'] : null, properties),
+  };
 }
 
 /**
