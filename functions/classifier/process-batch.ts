@@ -14,10 +14,10 @@ import {
   type Catalog,
   type DataFile,
   type FileIO,
-  fastAppend,
   findNewestSnapshotWith,
   type LoadedTable,
   mainSnapshot,
+  mergeAppend,
   type TableIdentifier,
   type TableMetadata,
   writeDataFiles,
@@ -54,7 +54,7 @@ export interface BatchOutcome {
   skipped: number;
   /** Snapshots committed, at most one per topic in the batch. */
   snapshotIds: bigint[];
-  /** fastAppend attempts summed over topics and restarts. */
+  /** mergeAppend attempts summed over topics and restarts. */
   commitAttempts: number;
   restarts: number;
   timingsMs: { validate: number; deadLetter: number; write: number; commit: number };
@@ -171,7 +171,7 @@ async function processTopic(
 
     start = performance.now();
     const batchOffsets = highestOffsets(fresh);
-    const result = await fastAppend(deps.catalog, deps.io, deps.table, dataFiles, {
+    const result = await mergeAppend(deps.catalog, deps.io, deps.table, dataFiles, {
       commitId,
       prepare: (base) => {
         const baseCommitted = committedOffsets(base.metadata, key);

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   currentSchema,
+  DeleteLoader,
+  deletedPositions,
   type FileIO,
   type LoadedTable,
-  planFiles,
+  planScan,
   type TableIdentifier,
 } from '../../lib/iceberg';
 import type { IcebergSettings } from '../shared/config';
@@ -29,8 +31,10 @@ export interface LocalEngineOptions {
 /**
  * DuckDB over the table's current data files. DuckDB's S3 and Iceberg extensions download at
  * run time, which does not work offline, so the files are resolved through the catalog and
- * manifests and copied through the table's FileIO into a temp dir. Data files never change once
- * written, so each is downloaded once per engine.
+ * manifests (lib/iceberg's scan planning) and copied through the table's FileIO into a temp dir.
+ * Data files never change once written, so each is downloaded once per engine. Delete files
+ * (position deletes, equality deletes, deletion vectors) are resolved by lib/iceberg to the row
+ * positions they delete, which the view leaves out.
  */
 export class LocalQueryEngine implements QueryEngine {
   readonly tableRef: string;
@@ -69,12 +73,27 @@ export class LocalQueryEngine implements QueryEngine {
       });
     });
     const columns = viewColumns(currentSchema(table.metadata).fields);
-    const dataFiles = await planFiles(io, table);
-    const paths = dataFiles.map((file) => file.filePath);
-    const files = await mapLimited(paths, this.options.concurrency ?? 8, (path) =>
-      this.download(path),
+    const plan = await planScan(io, table).catch((error: unknown) => {
+      throw new LocalEngineError(`Cannot plan a scan of the table: ${(error as Error).message}`, {
+        cause: error,
+      });
+    });
+    const files = await mapLimited(plan.tasks, this.options.concurrency ?? 8, (task) =>
+      this.download(task.file.filePath),
     );
-    return { columns, files };
+    const withDeletes = plan.tasks
+      .map((task, i) => ({ task, local: files[i]! }))
+      .filter(({ task }) => task.deletes.length > 0);
+    const loader = new DeleteLoader(io, plan.nameMapping ? { nameMapping: plan.nameMapping } : {});
+    const deleted = await mapLimited(withDeletes, 4, async ({ task, local }) => ({
+      file: local,
+      // the data file is read from its local copy; delete files through the table's FileIO
+      positions: await deletedPositions(localCopy(local), task, {
+        ...(plan.nameMapping ? { nameMapping: plan.nameMapping } : {}),
+        deletes: loader,
+      }),
+    }));
+    return { columns, files, deleted };
   }
 
   private download(path: string): Promise<string> {
@@ -96,6 +115,16 @@ export class LocalQueryEngine implements QueryEngine {
     }
     return local;
   }
+}
+
+/** A read-only FileIO over one downloaded file. */
+function localCopy(path: string): FileIO {
+  return {
+    read: async () => new Uint8Array(await readFile(path)),
+    write: async () => {
+      throw new LocalEngineError(`the local copy ${path} is read-only`);
+    },
+  };
 }
 
 async function mapLimited<T, R>(

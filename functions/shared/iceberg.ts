@@ -4,12 +4,14 @@ import {
   sensorAlertsIdentifier,
 } from '../../lib/alerts/table';
 import {
+  assertWritable,
   ensureFirstSnapshot,
   type FileIO,
   type LoadedTable,
   RestCatalog,
   S3FileIO,
   type TableIdentifier,
+  tableName,
 } from '../../lib/iceberg';
 import type { IcebergSettings } from './config';
 
@@ -36,7 +38,10 @@ export async function connectIceberg(settings: IcebergSettings): Promise<Iceberg
   return { catalog, io, table: sensorAlertsIdentifier(namespace, settings.tableName) };
 }
 
-/** Creates the namespace and the sensor_alerts table when absent; safe to race. */
+/**
+ * Creates the namespace and the sensor_alerts table when absent (safe to race), and refuses a
+ * table this writer cannot append to (format version, column types) before any batch.
+ */
 export async function ensureAlertTable(clients: IcebergClients): Promise<LoadedTable> {
   await clients.catalog.createNamespaceIfAbsent(clients.table.namespace);
   const table = await clients.catalog.createTableIfAbsent(
@@ -44,5 +49,6 @@ export async function ensureAlertTable(clients: IcebergClients): Promise<LoadedT
     SENSOR_ALERTS_SCHEMA,
     SENSOR_ALERTS_PARTITION_SPEC,
   );
+  assertWritable(table.metadata, tableName(clients.table));
   return ensureFirstSnapshot(clients.catalog, clients.io, clients.table, table);
 }

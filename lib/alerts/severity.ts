@@ -2,9 +2,6 @@ import { AlertThresholdsError } from './errors';
 
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM';
 
-/** Ordered from most to least severe, the order the analytics report them in. */
-export const SEVERITIES: readonly Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM'];
-
 export interface AlertThresholds {
   /** A reading becomes an alert when its temperature is strictly above this. */
   threshold: number;
@@ -20,12 +17,23 @@ export const DEFAULT_THRESHOLDS: AlertThresholds = Object.freeze({
   critical: 90,
 });
 
+/**
+ * The one ordering rule for the thresholds, checked by the functions at cold start and by the
+ * deployment at synth: finite, and threshold <= high <= critical. Equal bounds are allowed (they
+ * leave a severity empty, which severityOf handles), so no configuration one accepts is refused
+ * by the other.
+ */
+export function thresholdsInOrder(t: AlertThresholds): boolean {
+  const finite = [t.threshold, t.high, t.critical].every(Number.isFinite);
+  return finite && t.threshold <= t.high && t.high <= t.critical;
+}
+
 export function assertThresholds(t: AlertThresholds): AlertThresholds {
   const values = [t.threshold, t.high, t.critical];
   if (!values.every(Number.isFinite)) {
     throw new AlertThresholdsError(`thresholds must be finite numbers, got ${JSON.stringify(t)}`);
   }
-  if (!(t.threshold <= t.high && t.high <= t.critical)) {
+  if (!thresholdsInOrder(t)) {
     throw new AlertThresholdsError(
       `thresholds must satisfy threshold <= high <= critical, got ${t.threshold}/${t.high}/${t.critical}`,
     );

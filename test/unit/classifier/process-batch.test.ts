@@ -11,7 +11,7 @@ import { DEFAULT_THRESHOLDS } from '../../../lib/alerts/severity';
 import { SENSOR_ALERTS_SCHEMA } from '../../../lib/alerts/table';
 import { MemoryFileIO, planFiles, readRows } from '../../../lib/iceberg';
 import type { KafkaRecord } from '../../../lib/kafka/event';
-import { MemoryCatalog } from './memory-catalog';
+import { catalogWithTable, type FaultyCatalog } from '../iceberg/support/faulty-catalog';
 
 const TOPIC = 'sensor_readings';
 const GROUP = 'classifier';
@@ -56,7 +56,7 @@ class MemoryDeadLetter implements DeadLetterSink {
   }
 }
 
-let catalog: MemoryCatalog;
+let catalog: FaultyCatalog;
 let io: MemoryFileIO;
 let deadLetter: MemoryDeadLetter;
 let deps: BatchDeps;
@@ -71,7 +71,7 @@ async function tableRows() {
 }
 
 beforeEach(() => {
-  catalog = new MemoryCatalog();
+  catalog = catalogWithTable();
   io = new MemoryFileIO();
   deadLetter = new MemoryDeadLetter();
   deps = {
@@ -130,7 +130,7 @@ describe('processBatch', () => {
 
     // Assess
     expect(again).toMatchObject({ records: 6, alerts: 0, skipped: 6, snapshotIds: [] });
-    expect(catalog.commits).toBe(1);
+    expect(catalog.applied).toBe(1);
     expect(await tableRows()).toEqual(['0:0:CRITICAL', '0:2:CRITICAL', '0:4:CRITICAL']);
   });
 
@@ -159,7 +159,7 @@ describe('processBatch', () => {
 
     // Assess
     expect(outcome).toMatchObject({ restarts: 1, skipped: 6, alerts: 0, snapshotIds: [] });
-    expect(catalog.commits).toBe(1);
+    expect(catalog.applied).toBe(1);
     expect(await tableRows()).toEqual(['0:0:CRITICAL', '0:2:CRITICAL', '0:4:CRITICAL']);
   });
 
@@ -181,7 +181,7 @@ describe('processBatch', () => {
 
   it('keeps the offsets of other consumer groups where the catalog serves only the current snapshot', async () => {
     // Prepare
-    catalog.currentSnapshotOnly = true;
+    catalog.inner.servesCurrentSnapshotOnly = true;
     await processBatch(batch(0, 0, 5), deps);
     await processBatch(batch(0, 0, 1), { ...deps, consumerGroupId: 'other-group' });
 
@@ -197,7 +197,7 @@ describe('processBatch', () => {
 
   it('keeps the files of a commit whose response was lost behind a later commit', async () => {
     // Prepare: the commit lands, another partition commits on top, then the response is lost.
-    catalog.currentSnapshotOnly = true;
+    catalog.inner.servesCurrentSnapshotOnly = true;
     catalog.loseNextResponse = async () => {
       await processBatch(batch(1, 0, 1), deps);
     };
@@ -242,13 +242,13 @@ describe('processBatch', () => {
     await expect(processBatch([record(0, 0, 95), record(0, 1, 'x')], deps)).rejects.toThrow(
       DeadLetterError,
     );
-    expect(catalog.commits).toBe(0);
+    expect(catalog.applied).toBe(0);
   });
 
   it('commits nothing for a batch without alerts', async () => {
     const outcome = await processBatch(batch(0, 1, 1), deps);
     expect(outcome).toMatchObject({ records: 1, belowThreshold: 1, alerts: 0, snapshotIds: [] });
-    expect(catalog.commits).toBe(0);
+    expect(catalog.applied).toBe(0);
   });
 
   it.each([[[record(0, 0, 95), record(0, 1, 'bad'), record(0, 2, 10)]], [batch(3, 100, 140)]])(
