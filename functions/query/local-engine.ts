@@ -6,6 +6,7 @@ import {
   currentSchema,
   DeleteLoader,
   deletedPositions,
+  type Expression,
   type FileIO,
   type LoadedTable,
   planScan,
@@ -26,6 +27,11 @@ export interface LocalEngineOptions {
   tempRoot?: string;
   /** Parallel downloads. */
   concurrency?: number;
+  /**
+   * Rows the view needs at most (a day, a source partition's offsets): files that cannot hold
+   * such rows are neither downloaded nor read. Queries must still filter the rows themselves.
+   */
+  filter?: Expression;
 }
 
 /**
@@ -40,9 +46,12 @@ export class LocalQueryEngine implements QueryEngine {
   readonly tableRef: string;
   private readonly duckdb: DuckDbQueryEngine;
   private readonly downloaded = new Map<string, Promise<string>>();
+  /** Manifest lists and manifests never change once written: each is read once per engine. */
+  private readonly metadataIO: FileIO;
   private workDir: Promise<string> | undefined;
 
   constructor(private readonly options: LocalEngineOptions) {
+    this.metadataIO = cachingAvroReads(options.io);
     this.duckdb = new DuckDbQueryEngine({
       viewName: options.ident.name,
       snapshot: () => this.snapshot(),
@@ -65,7 +74,8 @@ export class LocalQueryEngine implements QueryEngine {
   }
 
   private async snapshot(): Promise<ViewSnapshot> {
-    const { ident, catalog, io } = this.options;
+    const { ident, catalog } = this.options;
+    const io = this.metadataIO;
     const table = await catalog.loadTable(ident).catch((error: unknown) => {
       const name = `${ident.namespace.join('.')}.${ident.name}`;
       throw new LocalEngineError(`Cannot load table ${name}: ${(error as Error).message}`, {
@@ -73,7 +83,9 @@ export class LocalQueryEngine implements QueryEngine {
       });
     });
     const columns = viewColumns(currentSchema(table.metadata).fields);
-    const plan = await planScan(io, table).catch((error: unknown) => {
+    const plan = await planScan(io, table, {
+      ...(this.options.filter ? { filter: this.options.filter } : {}),
+    }).catch((error: unknown) => {
       throw new LocalEngineError(`Cannot plan a scan of the table: ${(error as Error).message}`, {
         cause: error,
       });
@@ -115,6 +127,25 @@ export class LocalQueryEngine implements QueryEngine {
     }
     return local;
   }
+}
+
+/** Whole-file reads of Avro metadata (immutable) served from memory after the first, up to 2,000 files. */
+function cachingAvroReads(io: FileIO): FileIO {
+  const cache = new Map<string, Promise<Uint8Array>>();
+  return {
+    write: (path, bytes, options) => io.write(path, bytes, options),
+    read: (path, options) => {
+      if (options?.range || !path.endsWith('.avro')) return io.read(path, options);
+      let bytes = cache.get(path);
+      if (!bytes) {
+        if (cache.size >= 2_000) cache.clear();
+        bytes = io.read(path, options);
+        bytes.catch(() => cache.delete(path));
+        cache.set(path, bytes);
+      }
+      return bytes;
+    },
+  };
 }
 
 /** A read-only FileIO over one downloaded file. */
