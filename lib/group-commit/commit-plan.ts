@@ -5,26 +5,27 @@ import type { StagedBatch } from './staged-batch';
 /**
  * The exactly-once rules of group commit. The unit is the staged batch: one delivery of one
  * topic-partition, offsets `first..last`, with the alert rows among them. `c` is the partition's
- * committed offset (the last offset whose alerts are in the table; none yet: -1). A round takes
- * the partition's staged batches in order of first offset, the longest first among equals, and
- * for each:
+ * committed offset (the last offset whose alerts are all in the table; none yet: -1). A round
+ * takes the partition's staged batches in order of first offset, the longest first among equals,
+ * and for each:
  *
- * 1. `last <= c` and not a replay: a redelivery of records already in the table. Its rows are
- *    dropped and the batch discarded.
- * 2. `first <= c < last`: a redelivery that grew (Lambda redelivers from the same first offset,
- *    with as many records as are there by then). Only its rows above `c` are appended; `c`
- *    becomes `last`.
- * 3. `first > c + 1`: a gap. Kafka offsets are not contiguous (transaction markers, compaction),
- *    and a batch the event source mapping gave up on is skipped to its on-failure destination,
- *    so a gap is never waited for: the batch is appended whole and `c` becomes `last`. Records of
- *    a skipped batch come back only through the replay tool.
- * 4. A replay (a diverted batch put back by the replay tool): rows above `c` are appended as in 2;
- *    rows at or below `c` are appended only when their (partition, offset) lineage is neither in
- *    the table nor taken earlier in this round, so replaying twice adds nothing.
+ * 1. Rows above `c` are appended, and `c` becomes `last`. A gap (`first > c + 1`) is not waited
+ *    for: Kafka offsets are not contiguous (transaction markers, compaction), and a batch the
+ *    event source mapping gave up on goes to its on-failure destination, from where only the
+ *    replay tool brings it back.
+ * 2. Rows at or below `c` are appended only when their lineage (source_partition,
+ *    source_offset) is neither in the table nor taken earlier in the round. Such rows come from
+ *    a redelivery (Lambda redelivers a failed batch from the same first offset, with as many
+ *    records as are there by then: all of them are found in the table and dropped), from a
+ *    replay of a diverted batch (none are found: the gap is filled), or from a batch that a
+ *    listing missed while a later one was committed (object stores whose listings are not
+ *    strongly consistent, such as S3Proxy's file system backend, do this under load).
+ * 3. A batch that adds no row and does not move `c` is discarded.
  *
- * No batch of a partition is taken before an earlier one: the listing that finds them follows
- * the rule in commit-round.ts, so a batch staged before another is never missed while the later
- * one is committed (which would make rule 1 drop it).
+ * So a batch is counted once whichever delivery, replay or listing brings it, and replaying
+ * twice adds nothing. Only rows at or below `c` cost a look at the table, which in steady
+ * operation none are. A row a user deleted from the table comes back if its batch is
+ * redelivered or replayed after the delete.
  */
 export interface PlannedBatch {
   key: string;
@@ -44,8 +45,30 @@ export interface CommitPlan {
   duplicateRows: number;
 }
 
-/** (partition, offset) pairs of replayed rows that the table already holds. */
+/** Whether the table already holds the row of this partition and offset. */
 export type LineageLookup = (partition: number, offset: bigint) => boolean;
+
+/**
+ * The rows whose lineage the plan will ask about (rule 2): those at or below the committed
+ * offset their batch meets in the round's order. Taking rows never changes how `c` moves, so
+ * this is exactly the set `planCommit` looks up.
+ */
+export function lineageQueries(
+  committed: PartitionOffsets,
+  batches: readonly PlannedBatch[],
+): { partition: number; offsets: bigint[] }[] {
+  const ordered = [...batches].sort((a, b) => compareBatches(a.batch, b.batch));
+  const cs = new Map<number, bigint>();
+  const queries = new Map<number, bigint[]>();
+  for (const { batch } of ordered) {
+    const p = batch.partition;
+    const c = cs.get(p) ?? committed[p] ?? -1n;
+    const below = batch.rows.filter((r) => r.source_offset <= c).map((r) => r.source_offset);
+    if (below.length > 0) queries.set(p, [...(queries.get(p) ?? []), ...below]);
+    if (batch.lastOffset > c) cs.set(p, batch.lastOffset);
+  }
+  return [...queries].map(([partition, offsets]) => ({ partition, offsets }));
+}
 
 interface BatchRange {
   partition: number;
@@ -85,11 +108,11 @@ export function planCommit(
     const takenHere = taken.get(p) ?? new Set<bigint>();
     taken.set(p, takenHere);
     plan.settledKeys.push(key);
-    const fresh = batch.rows.filter((row) => {
-      if (row.source_offset > c) return true;
-      if (!batch.replay) return false;
-      return !inTable(p, row.source_offset) && !takenHere.has(row.source_offset);
-    });
+    const fresh = batch.rows.filter(
+      (row) =>
+        row.source_offset > c ||
+        (!inTable(p, row.source_offset) && !takenHere.has(row.source_offset)),
+    );
     plan.duplicateRows += batch.rows.length - fresh.length;
     if (batch.lastOffset <= c && fresh.length === 0) {
       plan.batchesDiscarded++;

@@ -1,4 +1,10 @@
-export { type CommitPlan, type LineageLookup, type PlannedBatch, planCommit } from './commit-plan';
+export {
+  type CommitPlan,
+  type LineageLookup,
+  lineageQueries,
+  type PlannedBatch,
+  planCommit,
+} from './commit-plan';
 export {
   type CommitRoundDeps,
   type CommitRoundResult,

@@ -17,8 +17,8 @@ export interface LineageQuery {
 
 /**
  * Which of the given (partition, offset) pairs the table already holds, by the rows' lineage
- * columns. Only files whose column bounds may contain a pair are read. Used for replayed
- * batches, whose records lie below the committed offsets and so cannot be told apart by them.
+ * columns. Only files whose column bounds may contain a pair are read. Used for rows at or
+ * below the committed offsets, which those offsets alone cannot place (commit-plan.ts, rule 2).
  */
 export async function lineageInTable(
   io: FileIO,

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { planCommit } from '../../../lib/group-commit';
+import { lineageQueries, planCommit } from '../../../lib/group-commit';
 import { planned, staged } from './rows';
 
 const nothingInTable = () => false;
+/** The steady state: every alert up to the committed offset is in the table. */
+const upTo = (committed: number | undefined) => (_p: number, o: bigint) =>
+  committed !== undefined && o <= BigInt(committed);
 const offsetsOf = (rows: { source_partition: number; source_offset: bigint }[]) =>
   rows.map((r) => `${r.source_partition}:${r.source_offset}`);
 
@@ -52,7 +55,7 @@ describe('planCommit', () => {
     const plan = planCommit(
       committed === undefined ? {} : { 0: BigInt(committed) },
       batches,
-      nothingInTable,
+      upTo(committed),
     );
 
     // Assess
@@ -68,7 +71,7 @@ describe('planCommit', () => {
     const batches = [planned(staged(0, 10, 19, [10, 11, 12]))];
 
     // Act
-    const plan = planCommit({ 0: 14n }, batches, nothingInTable);
+    const plan = planCommit({ 0: 14n }, batches, upTo(14));
 
     // Assess
     expect(plan.rows).toEqual([]);
@@ -81,7 +84,7 @@ describe('planCommit', () => {
     const plan = planCommit(
       { 0: 9n, 1: 4n },
       [planned(staged(0, 5, 12)), planned(staged(1, 5, 6))],
-      nothingInTable,
+      (p, o) => o <= (p === 0 ? 9n : 4n),
     );
 
     // Assess
@@ -117,6 +120,30 @@ describe('planCommit', () => {
     // Assess
     expect(offsetsOf(plan.rows)).toEqual(['0:20', '0:21', '0:22', '0:23', '0:24']);
     expect(plan.batchesDiscarded).toBe(1);
+  });
+
+  it('appends a late batch a listing missed while a later one was committed', () => {
+    // Prepare: 10..19 was staged but not listed when 20..29 was committed.
+    const inTable = (_p: number, o: bigint) => o <= 9n || (o >= 20n && o <= 29n);
+
+    // Act
+    const plan = planCommit({ 0: 29n }, [planned(staged(0, 10, 19))], inTable);
+
+    // Assess
+    expect(offsetsOf(plan.rows)).toEqual(Array.from({ length: 10 }, (_, i) => `0:${10 + i}`));
+    expect(plan.offsets).toEqual({});
+  });
+
+  it('asks the table only about rows at or below the offset each batch meets', () => {
+    // Act
+    const queries = lineageQueries({ 0: 14n }, [
+      planned(staged(0, 10, 19)),
+      planned(staged(0, 10, 12)),
+      planned(staged(1, 0, 2)),
+    ]);
+
+    // Assess
+    expect(queries).toEqual([{ partition: 0, offsets: [10n, 11n, 12n, 13n, 14n, 10n, 11n, 12n] }]);
   });
 
   it('takes a replay reaching past the committed offset like a redelivery above it', () => {
