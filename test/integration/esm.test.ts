@@ -107,6 +107,38 @@ describe('local event source mapping with the classifier in process', () => {
     expect((await tableRows(names)).keys).toEqual(expectedRows(produced));
   });
 
+  it('adds nothing when the consumer group is reset to the start of the topic', async () => {
+    // Prepare
+    const names = uniqueNames('reset');
+    const produced = await produceToPartitions(names, {
+      numReadings: 200,
+      partitions: 2,
+      seed: 14,
+    });
+    const first = runner(names, classifierInvoker(names), { partitionsConcurrently: 2 });
+    await first.start();
+    await first.runUntilIdle({ timeoutMs: 120_000 });
+    await first.stop();
+    await flushStaged(names);
+    const before = await tableRows(names);
+    const admin = kafka().admin();
+    await admin.connect();
+    await admin.resetOffsets({ groupId: names.group, topic: names.topic, earliest: true });
+    await admin.disconnect();
+
+    // Act: every record is delivered again.
+    const second = runner(names, classifierInvoker(names), { partitionsConcurrently: 2 });
+    await second.start();
+    const stats = await second.runUntilIdle({ timeoutMs: 120_000 });
+    await flushStaged(names);
+
+    // Assess
+    expect(stats.records).toBe(200);
+    expect(before.keys).toEqual(expectedRows(produced));
+    expect((await tableRows(names)).keys).toEqual(expectedRows(produced));
+    expect(await tableOffsets(names)).toEqual({ 0: 99n, 1: 99n });
+  });
+
   it('retries a failing batch, then sends it to the on-failure destination and moves on', async () => {
     // Prepare
     const names = uniqueNames('failing');
