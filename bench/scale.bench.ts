@@ -16,11 +16,8 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import type { Producer } from 'kafkajs';
 import type { ClassifierResult } from '../functions/classifier/create-handler';
 import type { CommitterResult } from '../functions/committer/create-handler';
-import { generateReadings } from '../functions/generator/readings';
-import { offsetsSummaryKey, parseOffsetsSummary } from '../lib/alerts/offsets';
 import { SENSOR_ALERTS_SCHEMA } from '../lib/alerts/table';
 import { planFiles, readRows } from '../lib/iceberg';
 import type { LambdaKafkaEvent } from '../lib/kafka/event';
@@ -38,13 +35,12 @@ import { textTable } from '../local/demo/text-table';
 import { type Invoker, inProcessInvoker } from '../local/esm/invokers';
 import { EventSourceMappingRunner } from '../local/esm/runner';
 import { allReady } from '../local/services/manager';
+import { Produced, pollTable, produceSteadily } from './support/freshness';
 import { percentile } from './support/stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const THRESHOLDS = { threshold: 80, high: 85, critical: 90 };
-const WAVE_MS = 100;
-const POLL_MS = 100;
 
 interface Options {
   partitions: number[];
@@ -93,102 +89,6 @@ function parseOptions(argv: string[]): Options {
 }
 
 const log = (line: string) => console.log(`bench: ${line}`);
-
-/** Alerts produced, per partition in offset order, with the time each was sent. */
-class Produced {
-  readonly alerts = new Map<number, { offset: bigint; sentAt: number; visibleAt?: number }[]>();
-  readings = 0;
-  alertCount = 0;
-
-  add(partition: number, offset: bigint, sentAt: number) {
-    const list = this.alerts.get(partition) ?? [];
-    list.push({ offset, sentAt });
-    this.alerts.set(partition, list);
-    this.alertCount++;
-  }
-
-  /** Marks every alert at or below each committed offset as visible now. */
-  observe(committed: Record<number, bigint>, now: number) {
-    for (const [p, upTo] of Object.entries(committed)) {
-      for (const a of this.alerts.get(Number(p)) ?? []) {
-        if (a.offset > upTo) break;
-        a.visibleAt ??= now;
-      }
-    }
-  }
-
-  freshnessMs(): number[] {
-    return [...this.alerts.values()]
-      .flat()
-      .filter((a) => a.visibleAt !== undefined)
-      .map((a) => a.visibleAt! - a.sentAt)
-      .sort((x, y) => x - y);
-  }
-}
-
-/** Readings at a steady rate, in waves, round-robin over the partitions. */
-async function produceSteadily(
-  producer: Producer,
-  topic: string,
-  partitions: number,
-  opts: Options,
-  produced: Produced,
-): Promise<void> {
-  const perWave = Math.max(1, Math.round((opts.rate * WAVE_MS) / 1000));
-  const waves = Math.round((opts.seconds * 1000) / WAVE_MS);
-  const readings = generateReadings({
-    numReadings: perWave * waves,
-    numSensors: 100,
-    seed: 3,
-    startTime: new Date().toISOString(),
-  });
-  const began = performance.now();
-  for (let wave = 0; wave < waves; wave++) {
-    const wait = began + wave * WAVE_MS - performance.now();
-    if (wait > 0) await sleep(wait);
-    const batch = Array.from({ length: perWave }, () => readings.next().value!);
-    const sentAt = Date.now();
-    const messages = batch.map((g, i) => ({
-      key: g.key,
-      value: JSON.stringify(g.reading),
-      partition: (wave * perWave + i) % partitions,
-    }));
-    const meta = await producer.send({ topic, acks: -1, messages });
-    const base = new Map(meta.map((m) => [m.partition, BigInt(m.baseOffset ?? '0')]));
-    const seen = new Map<number, bigint>();
-    messages.forEach((m, i) => {
-      const n = seen.get(m.partition) ?? 0n;
-      seen.set(m.partition, n + 1n);
-      if (batch[i]!.reading.temperature > THRESHOLDS.threshold) {
-        produced.add(m.partition, base.get(m.partition)! + n, sentAt);
-      }
-    });
-    produced.readings += batch.length;
-  }
-}
-
-/** Reads the committed offsets off the table every POLL_MS, as a user's reader would. */
-function pollTable(pipeline: LocalPipeline, produced: Produced) {
-  const key = offsetsSummaryKey(pipeline.names.topic, pipeline.names.groupId);
-  let stopped = false;
-  const done = (async () => {
-    while (!stopped) {
-      const began = performance.now();
-      try {
-        const table = await pipeline.iceberg.catalog.loadTable(pipeline.iceberg.table);
-        const value = table.metadata.properties?.[key];
-        if (value) produced.observe(parseOffsetsSummary(value), Date.now());
-      } catch {
-        // A busy catalog: try again at the next poll.
-      }
-      await sleep(Math.max(0, POLL_MS - (performance.now() - began)));
-    }
-  })();
-  return async () => {
-    stopped = true;
-    await done;
-  };
-}
 
 interface CommitStats {
   commits: number;
@@ -261,7 +161,14 @@ async function scenario(opts: Options, partitions: number, windowMs: number): Pr
     sweep.start();
     const began = performance.now();
     await withProducer(pipeline.kafka, (producer) =>
-      produceSteadily(producer, pipeline.names.topic, partitions, opts, produced),
+      produceSteadily(
+        producer,
+        pipeline.names.topic,
+        partitions,
+        opts,
+        produced,
+        THRESHOLDS.threshold,
+      ),
     );
     seconds = (performance.now() - began) / 1000;
     const stoppedAt = performance.now();
@@ -271,7 +178,7 @@ async function scenario(opts: Options, partitions: number, windowMs: number): Pr
     await sweep.stop();
     await sweep.flush();
     // The poller sees the last commit within one poll.
-    await sleep(2 * POLL_MS);
+    await sleep(200);
   } finally {
     await stopPolling();
     await sweep.stop();
@@ -345,6 +252,7 @@ async function baseline(opts: Options, partitions: number): Promise<Row> {
         partitions,
         { ...opts, seconds: Math.min(opts.seconds, 10) },
         new Produced(),
+        THRESHOLDS.threshold,
       ),
     );
     await esm.runUntilIdle({ timeoutMs: 600_000, pollMs: 50 });
@@ -405,7 +313,7 @@ async function main(): Promise<void> {
   }
   console.log(
     'freshness = send of a reading above the threshold -> first poll of the catalog that shows ' +
-      `the committed offset covering it (polls every ${POLL_MS} ms); conflicts = commit attempts ` +
+      `the committed offset covering it (polls every 100 ms); conflicts = commit attempts ` +
       'beyond the first per commit; load = 1-minute load average when the scenario started.',
   );
 }
