@@ -6,11 +6,13 @@ import { randomInt } from 'node:crypto';
 import { LocalQueryEngine } from '../functions/query/local-engine';
 import { runNamedQuery } from '../functions/query/queries';
 import { allAlertsSql } from '../functions/query/sql';
+import { CommitSweep } from './commit-sweep';
 import { DEMO_USAGE, type DemoOptions, parseDemoArgs } from './demo/args';
 import { type Check, exactlyOnceChecks, expectedAlerts } from './demo/checks';
 import { DemoStepError, DemoUsageError } from './demo/errors';
 import {
   localClassifier,
+  localCommitter,
   openLocalPipeline,
   produceGenerated,
   quietRunnerLogger,
@@ -91,13 +93,19 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
       logger: quietRunnerLogger,
     });
     const activeRunner = runner;
+    const sweep = new CommitSweep(localCommitter(pipeline));
     const stats = await steps.run(
-      'Event source mapping -> classifier -> Iceberg commits',
+      'Event source mapping -> classifier -> staged batches -> group commits',
       async () => {
         await activeRunner.start();
-        return activeRunner.runUntilIdle({
+        sweep.start();
+        const caughtUp = await activeRunner.runUntilIdle({
           timeoutMs: Math.max(120_000, options.readings * 5),
         });
+        await sweep.stop();
+        // Whatever the last invocations staged lands now; a failing commit fails the demo.
+        await sweep.flush();
+        return caughtUp;
       },
       (s) => `${s.records} records in ${s.batches} batches (${s.invocations} invocations)`,
     );

@@ -2,6 +2,9 @@ import { AlertThresholdsError } from './errors';
 
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM';
 
+/** Ordered from most to least severe, the order the analytics report them in. */
+export const SEVERITIES: readonly Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM'];
+
 export interface AlertThresholds {
   /** A reading becomes an alert when its temperature is strictly above this. */
   threshold: number;
