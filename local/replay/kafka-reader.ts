@@ -7,6 +7,10 @@ export interface ReadMessage {
   message: KafkaMessage;
 }
 
+// Math.max and Math.min take no bigint.
+const larger = (a: bigint, b: bigint) => (a > b ? a : b);
+const smaller = (a: bigint, b: bigint) => (a < b ? a : b);
+
 /** Offsets wanted per partition, both ends included. */
 export type WantedOffsets = Map<number, { from: bigint; to: bigint }>;
 
@@ -41,8 +45,8 @@ export async function readOffsets(
       const low = logStart.get(partition);
       const high = logEnd.get(partition);
       if (low === undefined || high === undefined) continue;
-      const from = range.from > low ? range.from : low;
-      const to = range.to < high - 1n ? range.to : high - 1n;
+      const from = larger(range.from, low);
+      const to = smaller(range.to, high - 1n);
       if (from <= to) todo.set(partition, { from, to });
     }
     const messages: ReadMessage[] = [];

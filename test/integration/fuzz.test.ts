@@ -9,7 +9,6 @@ import { ensureTopic } from '../../lib/kafka/topics';
 import { localEndpoints } from '../../local/endpoints';
 import { type InProcessHandler, inProcessInvoker } from '../../local/esm/invokers';
 import { classifierEnv } from '../../local/esm/local-env';
-import { toKafkaRecord } from '../../local/esm/records';
 import { EventSourceMappingRunner } from '../../local/esm/runner';
 import { localS3FileIO } from '../../local/object-store';
 import { readTopicToEnd } from '../../local/replay/kafka-reader';
@@ -57,9 +56,9 @@ describe('classifier under malformed input', () => {
           partition,
         })),
       });
-      chunk.forEach((r, n) =>
-        lineage.set(`${partition}:${BigInt(meta!.baseOffset!) + BigInt(n)}`, r),
-      );
+      for (const [n, r] of chunk.entries()) {
+        lineage.set(`${partition}:${BigInt(meta!.baseOffset!) + BigInt(n)}`, r);
+      }
       i += chunk.length;
     }
     expect(lineage.size).toBe(12_002);

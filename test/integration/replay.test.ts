@@ -208,6 +208,7 @@ describe('npm run replay', () => {
     const { uri } = await divertSome(names, 'metadata-only');
     const admin = kafka().admin();
     await admin.connect();
+    await admin.fetchTopicMetadata({ topics: [names.topic] });
     await admin.deleteTopicRecords({
       topic: names.topic,
       partitions: [{ partition: 0, offset: '120' }],
