@@ -6,7 +6,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { StagingStore } from '../../lib/group-commit';
 import { createIdempotentProducer, createKafka } from '../../lib/kafka/client';
-import { decodeKafkaEvent } from '../../lib/kafka/event';
+import { decodeKafkaEvent, replayMarkerOf } from '../../lib/kafka/event';
 import type { ClassifierConfig } from '../shared/config';
 import {
   describeRound,
@@ -21,7 +21,6 @@ import { kafkaClientConfig } from '../shared/kafka';
 import { createLogger, createMetrics } from '../shared/powertools';
 import { type DeadLetterSink, fileDeadLetterSink, kafkaDeadLetterSink } from './dead-letter';
 import { type BatchOutcome, processBatch } from './process-batch';
-import { replayMarkerOf } from './replay-marker';
 
 /** What the classifier returns (JSON-safe: offsets and snapshot ids as strings). */
 export interface ClassifierResult {
