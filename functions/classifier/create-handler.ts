@@ -2,6 +2,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { createIdempotentProducer, createKafka } from '../../lib/kafka/client';
@@ -9,7 +11,7 @@ import { decodeKafkaEvent } from '../../lib/kafka/event';
 import type { ClassifierConfig } from '../shared/config';
 import { connectIceberg, ensureAlertTable, type IcebergClients } from '../shared/iceberg';
 import { kafkaClientConfig } from '../shared/kafka';
-import { createLogger, createMetrics } from '../shared/powertools';
+import { createLogger, createMetrics, createTracer } from '../shared/powertools';
 import { type DeadLetterSink, fileDeadLetterSink, kafkaDeadLetterSink } from './dead-letter';
 import { type BatchOutcome, processBatch } from './process-batch';
 
@@ -28,6 +30,7 @@ export interface ClassifierResult {
 export interface ClassifierHandlerOptions {
   logger?: Logger;
   metrics?: Metrics;
+  tracer?: Tracer;
   /** Use these instead of connecting from the configuration (tests, the local runner). */
   iceberg?: IcebergClients;
   deadLetter?: DeadLetterSink;
@@ -67,6 +70,7 @@ export function createClassifierHandler(
 ): ClassifierHandler {
   const logger = options.logger ?? createLogger('sensor-classifier');
   const metrics = options.metrics ?? createMetrics('sensor-classifier');
+  const tracer = options.tracer ?? createTracer('sensor-classifier');
   let resources: Promise<Resources> | undefined;
   const open = () => {
     resources ??= (async () => {
@@ -109,6 +113,7 @@ export function createClassifierHandler(
   };
 
   return middy(classify)
+    .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics)) as unknown as ClassifierHandler;
 }
