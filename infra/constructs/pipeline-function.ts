@@ -15,6 +15,9 @@ import type { FunctionNetwork } from './streaming';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/** What active tracing adds to a function's role (on `*`: X-Ray has no resource scoping). */
+export const X_RAY_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+
 export interface PipelineFunctionProps {
   /** A pipeline function name (its bundle is `functions/<name>/handler.ts`) or any other label. */
   name: string;
