@@ -56,6 +56,7 @@ export const VARIANTS = {
     },
     removalPolicy: 'destroy',
     athena: { enabled: false },
+    kafkaTopics: { create: false },
   },
   localstack: { target: 'localstack' },
   'localstack-kafka-mapping': { target: 'localstack', eventSource: { enabled: true } },

@@ -44,6 +44,15 @@ describe('Kafka topics', () => {
     template.resourceCountIs(TOPIC, 0);
   });
 
+  it('leaves the topics to the user with kafkaTopics.create=false', () => {
+    // Prepare
+    const { template } = synth('aws-self-managed-vpc');
+
+    // Assess
+    template.resourceCountIs(TOPIC, 0);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+  });
+
   it('lists the pipeline topics generically, one entry per topic', () => {
     // Prepare
     const config = parseConfig({ topic: 'readings', kafkaTopics: { partitions: 12 } });
