@@ -2,6 +2,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { StagingStore } from '../../lib/group-commit';
@@ -18,7 +20,7 @@ import {
 } from '../shared/group-commit';
 import { connectIceberg, ensureAlertTable, type IcebergClients } from '../shared/iceberg';
 import { kafkaClientConfig } from '../shared/kafka';
-import { createLogger, createMetrics } from '../shared/powertools';
+import { createLogger, createMetrics, createTracer } from '../shared/powertools';
 import { type DeadLetterSink, fileDeadLetterSink, kafkaDeadLetterSink } from './dead-letter';
 import { type BatchOutcome, processBatch } from './process-batch';
 
@@ -44,6 +46,7 @@ export interface ClassifierResult {
 export interface ClassifierHandlerOptions {
   logger?: Logger;
   metrics?: Metrics;
+  tracer?: Tracer;
   /** Use these instead of connecting from the configuration (tests, the local runner). */
   iceberg?: IcebergClients;
   deadLetter?: DeadLetterSink;
@@ -92,6 +95,7 @@ export function createClassifierHandler(
 ): ClassifierHandler {
   const logger = options.logger ?? createLogger('sensor-classifier');
   const metrics = options.metrics ?? createMetrics('sensor-classifier');
+  const tracer = options.tracer ?? createTracer('sensor-classifier');
   let resources: Promise<Resources> | undefined;
   const open = () => {
     resources ??= (async () => {
@@ -171,6 +175,7 @@ export function createClassifierHandler(
   };
 
   return middy(classify)
+    .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics)) as unknown as ClassifierHandler;
 }
