@@ -1,24 +1,47 @@
-/** Base of the local event source mapping runner's errors. */
+/** Root of the local event source mapping's errors. */
 export class EsmError extends Error {
-  override readonly name: string = 'EsmError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EsmError';
+  }
 }
 
 /** The function returned an error (or the Invoke call itself failed) for a batch. */
 export class InvokeError extends EsmError {
-  override readonly name = 'InvokeError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvokeError';
+  }
 }
 
 /** A batch exhausted its retries and could not be written to the on-failure destination. */
 export class FailureDestinationError extends EsmError {
-  override readonly name = 'FailureDestinationError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FailureDestinationError';
+  }
 }
 
 /** The runner did not reach the awaited state in time. */
 export class RunnerTimeoutError extends EsmError {
-  override readonly name = 'RunnerTimeoutError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RunnerTimeoutError';
+  }
 }
 
 /** A command-line flag of `npm run esm` is unknown, missing or out of range. */
 export class EsmUsageError extends EsmError {
-  override readonly name = 'EsmUsageError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EsmUsageError';
+  }
+}
+
+/** The runner's options contradict each other. */
+export class RunnerConfigError extends EsmError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RunnerConfigError';
+  }
 }
