@@ -73,6 +73,10 @@ export class InMemoryCatalog implements Catalog, TableCreator {
     this.enforcesEmptyRefRequirement = options.enforcesEmptyRefRequirement ?? true;
   }
 
+  async namespaceExists(namespace: string[]): Promise<boolean> {
+    return this.namespaces.has(JSON.stringify(namespace));
+  }
+
   async createNamespaceIfAbsent(namespace: string[]): Promise<void> {
     this.namespaces.add(JSON.stringify(namespace));
   }

@@ -152,12 +152,15 @@ export class RestCatalog implements Catalog, TableCreator {
   }
 
   /** GET of the namespace (Glue authorizes it as glue:GetDatabase): true unless it answers 404. */
-  async namespaceExists(namespace: string[]): Promise<boolean> {
+  async namespaceExists(
+    namespace: string[],
+    options: CatalogRequestOptions = {},
+  ): Promise<boolean> {
     const { status } = await this.request(
       'GET',
       this.path('namespaces', namespacePath(namespace)),
       undefined,
-      { accept: [404] },
+      { accept: [404], activity: `looking up namespace ${namespace.join('.')}`, ...options },
     );
     return status !== 404;
   }
