@@ -90,6 +90,23 @@ export function grantClassifier(fn: lambda.IFunction, ctx: GrantContext): void {
   allowLakeFormation(fn, ctx, 'writer');
 }
 
+/**
+ * The committer (the group commit's sweep): what the classifier needs for its commits, without
+ * Kafka or the dead-letter bucket.
+ */
+export function grantCommitter(fn: lambda.IFunction, ctx: GrantContext): void {
+  const { config, lakehouse } = ctx;
+  if (!lakehouse.warehouseBucket) return;
+  allow(fn, CLASSIFIER_GLUE_ACTIONS, glueArns(fn, config));
+  allowWarehouse(fn, lakehouse.warehouseBucket, [
+    's3:GetObject',
+    's3:PutObject',
+    's3:AbortMultipartUpload',
+  ]);
+  allowStaging(fn, lakehouse.warehouseBucket);
+  allowLakeFormation(fn, ctx, 'writer');
+}
+
 export function grantQuery(fn: lambda.IFunction, ctx: GrantContext): void {
   const { config, lakehouse } = ctx;
   const { warehouseBucket, resultsBucket, workgroup } = lakehouse;
