@@ -78,16 +78,7 @@ export function grantClassifier(fn: lambda.IFunction, ctx: GrantContext): void {
     `${DEAD_LETTER_PREFIX}/*`,
     'Rejected records are written under generated object names below the classifier prefix.',
   );
-  if (!lakehouse.warehouseBucket) return;
-  allow(fn, CLASSIFIER_GLUE_ACTIONS, glueArns(fn, config));
-  // Append-only writer: it reads and writes data files and metadata, never deletes them.
-  allowWarehouse(fn, lakehouse.warehouseBucket, [
-    's3:GetObject',
-    's3:PutObject',
-    's3:AbortMultipartUpload',
-  ]);
-  allowStaging(fn, lakehouse.warehouseBucket);
-  allowLakeFormation(fn, ctx, 'writer');
+  grantGroupCommit(fn, ctx);
 }
 
 /**
@@ -95,9 +86,15 @@ export function grantClassifier(fn: lambda.IFunction, ctx: GrantContext): void {
  * Kafka or the dead-letter bucket.
  */
 export function grantCommitter(fn: lambda.IFunction, ctx: GrantContext): void {
+  grantGroupCommit(fn, ctx);
+}
+
+/** Staging batches and committing them: both the classifier and the committer do it. */
+function grantGroupCommit(fn: lambda.IFunction, ctx: GrantContext): void {
   const { config, lakehouse } = ctx;
   if (!lakehouse.warehouseBucket) return;
   allow(fn, CLASSIFIER_GLUE_ACTIONS, glueArns(fn, config));
+  // Append-only writer: it reads and writes data files and metadata, never deletes them.
   allowWarehouse(fn, lakehouse.warehouseBucket, [
     's3:GetObject',
     's3:PutObject',
