@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 
-export const FUNCTION_NAMES = ['generator', 'classifier', 'query'] as const;
+export const FUNCTION_NAMES = ['generator', 'classifier', 'committer', 'query'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /**
@@ -32,6 +32,7 @@ const REQUIRE_SHIM =
 const EXTERNALS: Record<FunctionName, string[]> = {
   generator: [],
   classifier: [],
+  committer: [],
   query: ['@duckdb/node-api'],
 };
 
