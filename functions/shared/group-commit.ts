@@ -6,15 +6,13 @@ import {
   type CommitAttempt,
   type CommitRoundResult,
   CommittedOffsetsMissingError,
-  type Deadline,
   GroupCommitter,
-  NO_DEADLINE,
   S3StagingStore,
   type StagingStore,
   stagingRoot,
   TableLostError,
 } from '../../lib/group-commit';
-import { parseS3Uri } from '../../lib/iceberg';
+import { Deadline, parseS3Uri } from '../../lib/iceberg';
 import type { GroupCommitSettings, IcebergSettings } from './config';
 import type { IcebergClients } from './iceberg';
 
@@ -91,10 +89,14 @@ export async function tableMetadataBytes(client: S3Client, metadataLocation: str
   return head.ContentLength ?? 0;
 }
 
-/** Time left in the invocation; without a context (tests, scripts) there is no limit. */
-export function invocationDeadline(context: Context | undefined): Deadline {
-  if (!context || typeof context.getRemainingTimeInMillis !== 'function') return NO_DEADLINE;
-  return { remainingMs: () => context.getRemainingTimeInMillis() };
+/**
+ * What a commit may use of the invocation: its remaining time less a reserve for returning
+ * (and, for the classifier, its batch staying acknowledged). Without a context (tests, scripts)
+ * there is no limit.
+ */
+export function invocationDeadline(context: Context | undefined, reserveMs = 3_000): Deadline {
+  if (!context || typeof context.getRemainingTimeInMillis !== 'function') return Deadline.none();
+  return Deadline.after(context.getRemainingTimeInMillis() - reserveMs);
 }
 
 /** JSON-safe summary of a round, for results and logs. */

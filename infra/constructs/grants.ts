@@ -101,6 +101,16 @@ function grantGroupCommit(fn: lambda.IFunction, ctx: GrantContext): void {
     's3:AbortMultipartUpload',
   ]);
   allowStaging(fn, lakehouse.warehouseBucket);
+  // Only the manifest lists and merged manifests a commit attempt wrote and no snapshot took:
+  // the append removes them after the commit, as Iceberg's snapshot producer does. Data files
+  // are never deleted by the writer (orphan cleanup does that).
+  allowObjects(
+    fn,
+    ['s3:DeleteObject'],
+    lakehouse.warehouseBucket,
+    `${WAREHOUSE_PREFIX}/${config.namespace}.db/${config.table}/metadata/*`,
+    "A commit's unused manifest lists and merged manifests get generated names in the table's metadata folder.",
+  );
   allowLakeFormation(fn, ctx, 'writer');
 }
 

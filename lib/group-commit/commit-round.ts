@@ -10,6 +10,7 @@ import {
 import {
   type Catalog,
   type DataFile,
+  Deadline,
   type FileIO,
   type LoadedTable,
   mainAncestry,
@@ -28,9 +29,8 @@ import {
   planCommit,
 } from './commit-plan';
 import type { TableIdentity } from './committer-state';
-import { type Deadline, ensureTimeFor, NO_DEADLINE } from './deadline';
 import { CommitContentionError, CommittedOffsetsMissingError, TableLostError } from './errors';
-import { BATCHES_PREFIX, type BatchKey, parseBatchKey } from './layout';
+import { BATCHES_PREFIX, type BatchKey, tryParseBatchKey } from './layout';
 import { lineageInTable } from './lineage';
 import { decodeStagedBatch } from './staged-batch';
 import type { ListedObject, StagingStore } from './staging-store';
@@ -86,7 +86,7 @@ const DEFAULT_MAX_ROUND_BYTES = 64 * 1024 * 1024;
  * 2 of commit-plan.ts); it keeps such late batches, and the table reads they cost, rare.
  */
 export async function runCommitRound(deps: CommitRoundDeps): Promise<CommitRoundResult> {
-  const deadline = deps.deadline ?? NO_DEADLINE;
+  const deadline = deps.deadline ?? Deadline.none();
   const result: CommitRoundResult = {
     status: 'nothing-staged',
     rows: 0,
@@ -98,7 +98,7 @@ export async function runCommitRound(deps: CommitRoundDeps): Promise<CommitRound
     oldestStagedMs: 0,
     commitAttempts: 0,
   };
-  ensureTimeFor(deadline, 2_000, 'list the staged batches');
+  deadline.check('list the staged batches', 1_000);
   const first = await deps.store.list(BATCHES_PREFIX);
   if (first.length === 0) return result;
   const second = await deps.store.list(BATCHES_PREFIX);
@@ -106,7 +106,7 @@ export async function runCommitRound(deps: CommitRoundDeps): Promise<CommitRound
   result.batchesLeft = left;
   if (chosen.length === 0) return result;
 
-  ensureTimeFor(deadline, 3_000, 'read the staged batches');
+  deadline.check('read the staged batches', 2_000);
   const limit = pLimit(READ_CONCURRENCY);
   const batches: PlannedBatch[] = (
     await Promise.all(
@@ -126,15 +126,20 @@ export async function runCommitRound(deps: CommitRoundDeps): Promise<CommitRound
   const key = offsetsSummaryKey(deps.topic, deps.consumerGroup);
   const maxRestarts = deps.maxRestarts ?? 3;
   for (let restart = 0; restart <= maxRestarts; restart++) {
-    ensureTimeFor(deadline, 5_000, 'commit the staged batches');
-    const table = await loadExpectedTable(deps);
+    deadline.check('commit the staged batches', 3_000);
+    const table = await loadExpectedTable(deps, deadline);
     result.table = {
       uuid: table.metadata['table-uuid'],
       location: table.metadata.location,
       metadataLocation: table.metadataLocation,
     };
-    const committed = await committedOffsetsOf(deps.io, table, key, deps);
-    const inTable = await lineageInTable(deps.io, table, lineageQueries(committed, batches));
+    const committed = await committedOffsetsOf(deps.io, table, key, deps, deadline);
+    const inTable = await lineageInTable(
+      deps.io,
+      table,
+      lineageQueries(committed, batches),
+      deadline,
+    );
     const plan = planCommit(committed, batches, inTable);
     result.batchesTaken = plan.batchesTaken;
     result.batchesDiscarded = plan.batchesDiscarded;
@@ -147,8 +152,9 @@ export async function runCommitRound(deps: CommitRoundDeps): Promise<CommitRound
       return result;
     }
 
-    const dataFiles = await writeSorted(deps.io, table, plan);
+    const dataFiles = await writeSorted(deps.io, table, plan, deadline);
     const appended = await mergeAppend(deps.catalog, deps.io, deps.table, dataFiles, {
+      deadline,
       prepare: (base) => {
         const baseCommitted = readCommittedOffsets(
           { properties: base.metadata.properties, summaries: summariesOf(base) },
@@ -192,15 +198,16 @@ export function chooseBatches(
   second: readonly ListedObject[],
   maxBytes = DEFAULT_MAX_ROUND_BYTES,
 ): { chosen: BatchKey[]; left: number } {
+  const batchesOf = (listed: readonly ListedObject[]) =>
+    listed.map((o) => tryParseBatchKey(o.key)).filter((k): k is BatchKey => k !== undefined);
   const seenUpTo = new Map<number, bigint>();
-  for (const o of first) {
-    const k = parseBatchKey(o.key);
+  for (const k of batchesOf(first)) {
     const prev = seenUpTo.get(k.partition);
     if (prev === undefined || k.firstOffset > prev) seenUpTo.set(k.partition, k.firstOffset);
   }
   const size = new Map(second.map((o) => [o.key, o.size]));
-  const ready = second
-    .map((o) => parseBatchKey(o.key))
+  const listed = batchesOf(second);
+  const ready = listed
     .filter((k) => {
       const upTo = seenUpTo.get(k.partition);
       return upTo !== undefined && k.firstOffset <= upTo;
@@ -225,13 +232,13 @@ export function chooseBatches(
       progress = true;
     }
   }
-  return { chosen, left: second.length - chosen.length };
+  return { chosen, left: listed.length - chosen.length };
 }
 
-async function loadExpectedTable(deps: CommitRoundDeps): Promise<LoadedTable> {
+async function loadExpectedTable(deps: CommitRoundDeps, deadline: Deadline): Promise<LoadedTable> {
   let table: LoadedTable;
   try {
-    table = await deps.catalog.loadTable(deps.table);
+    table = await deps.catalog.loadTable(deps.table, { deadline });
   } catch (error) {
     if (error instanceof NoSuchTableError && deps.expectedTable) {
       throw new TableLostError(
@@ -266,13 +273,14 @@ async function committedOffsetsOf(
   table: LoadedTable,
   key: string,
   deps: CommitRoundDeps,
+  deadline: Deadline,
 ): Promise<PartitionOffsets> {
   const found = readCommittedOffsets(
     { properties: table.metadata.properties, summaries: summariesOf(table) },
     key,
   );
   if (found.source !== 'none') return found.offsets;
-  const rows = await rowCount(io, table);
+  const rows = await rowCount(io, table, deadline);
   if (rows === 0n) return {};
   throw new CommittedOffsetsMissingError(
     `table ${tableName(deps.table)} holds ${rows} rows but no committed offsets for topic ` +
@@ -285,12 +293,12 @@ async function committedOffsetsOf(
   );
 }
 
-async function rowCount(io: FileIO, table: LoadedTable): Promise<bigint> {
+async function rowCount(io: FileIO, table: LoadedTable, deadline: Deadline): Promise<bigint> {
   const snapshot = mainSnapshot(table.metadata);
   if (!snapshot) return 0n;
   const total = snapshot.summary['total-records'];
   if (total !== undefined && /^\d+$/.test(total)) return BigInt(total);
-  const { manifests } = readManifestList(await io.read(snapshot['manifest-list']));
+  const { manifests } = readManifestList(await io.read(snapshot['manifest-list'], { deadline }));
   return manifests
     .filter((m) => m.content === 0)
     .reduce((sum, m) => sum + m.addedRowsCount + m.existingRowsCount, 0n);
@@ -301,7 +309,12 @@ function sameOffsets(a: PartitionOffsets, b: PartitionOffsets): boolean {
 }
 
 /** One file per table partition, rows in reading-time order so time-range scans prune well. */
-async function writeSorted(io: FileIO, table: LoadedTable, plan: CommitPlan): Promise<DataFile[]> {
+async function writeSorted(
+  io: FileIO,
+  table: LoadedTable,
+  plan: CommitPlan,
+  deadline: Deadline,
+): Promise<DataFile[]> {
   const rows = [...plan.rows].sort((a, b) =>
     a.reading_timestamp < b.reading_timestamp
       ? -1
@@ -309,7 +322,7 @@ async function writeSorted(io: FileIO, table: LoadedTable, plan: CommitPlan): Pr
         ? 1
         : 0,
   );
-  return writeDataFiles(io, table, rows, { fileNamePrefix: 'group-commit' });
+  return writeDataFiles(io, table, rows, { fileNamePrefix: 'group-commit', deadline });
 }
 
 const tableName = (t: TableIdentifier) => `${t.namespace.join('.')}.${t.name}`;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type Clock, Deadline, systemClock } from '../iceberg';
 import { type CommitRoundDeps, type CommitRoundResult, runCommitRound } from './commit-round';
 import {
   readCommitterState,
@@ -6,7 +7,6 @@ import {
   type TableIdentity,
   tryAcquireLease,
 } from './committer-state';
-import { type Deadline, NO_DEADLINE } from './deadline';
 
 export interface CommitterOptions extends Omit<CommitRoundDeps, 'deadline' | 'expectedTable'> {
   /** Least time between the starts of two rounds (default 1 s). */
@@ -15,7 +15,8 @@ export interface CommitterOptions extends Omit<CommitRoundDeps, 'deadline' | 'ex
   leaseMs?: number;
   /** Margin kept before the deadline for releasing the lease and returning (default 1.5 s). */
   marginMs?: number;
-  now?: () => number;
+  /** Time for the lease and the interval (tests pass a fake one). */
+  clock?: Clock;
 }
 
 export type CommitAttempt =
@@ -30,18 +31,18 @@ export type CommitAttempt =
 export class GroupCommitter {
   private readonly owner = randomUUID();
   private readonly intervalMs: number;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   /** When this process may next find a round due, learned from the state it last read. */
   private nextDueAtMs = 0;
 
   constructor(private readonly options: CommitterOptions) {
     this.intervalMs = options.intervalMs ?? 1_000;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Commits when the last round started at least an interval ago and the lease is free. */
-  async commitIfDue(deadline: Deadline = NO_DEADLINE): Promise<CommitAttempt> {
-    if (this.now() < this.nextDueAtMs) return { outcome: 'not-due' };
+  async commitIfDue(deadline: Deadline = Deadline.none(this.clock)): Promise<CommitAttempt> {
+    if (this.clock.now() < this.nextDueAtMs) return { outcome: 'not-due' };
     return this.attempt(deadline, this.intervalMs);
   }
 
@@ -51,7 +52,7 @@ export class GroupCommitter {
    * rounds that ran here.
    */
   async flush(
-    deadline: Deadline = NO_DEADLINE,
+    deadline: Deadline = Deadline.none(this.clock),
     options: { maxRounds?: number } = {},
   ): Promise<CommitRoundResult[]> {
     const rounds: CommitRoundResult[] = [];
@@ -65,7 +66,7 @@ export class GroupCommitter {
       }
       if (deadline.remainingMs() < this.intervalMs + this.margin()) break;
       const wait = attempt.outcome === 'ran' ? this.intervalMs : Math.min(this.intervalMs, 250);
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await this.clock.sleep(wait);
     }
     return rounds;
   }
@@ -85,7 +86,7 @@ export class GroupCommitter {
   ): Promise<CommitAttempt> {
     const left = deadline.remainingMs() - this.margin();
     if (left < 2_000) return { outcome: 'no-time' };
-    const started = this.now();
+    const started = this.clock.now();
     const { lease, state, reason } = await tryAcquireLease(this.options.store, {
       owner: this.owner,
       nowMs: started,
@@ -98,10 +99,12 @@ export class GroupCommitter {
         reason === 'not-due' ? state.lastRoundAtMs + this.intervalMs : started + this.intervalMs;
       return { outcome: reason === 'not-due' ? 'not-due' : 'lease-held' };
     }
-    const leaseDeadline: Deadline = {
-      remainingMs: () =>
-        Math.min(deadline.remainingMs(), lease.state.leaseUntilMs - this.now()) - this.margin(),
-    };
+    // The round ends before the lease does, and before the caller's deadline with room to
+    // release the lease and return.
+    const leaseDeadline = Deadline.at(
+      Math.min(deadline.atMs, lease.state.leaseUntilMs) - this.margin(),
+      { clock: this.clock, marginMs: deadline.bounded ? deadline.marginMs : 1_000 },
+    );
     let round: CommitRoundResult | undefined;
     try {
       round = await runCommitRound({
@@ -109,7 +112,7 @@ export class GroupCommitter {
         deadline: leaseDeadline,
         ...(lease.state.table ? { expectedTable: lease.state.table } : {}),
       });
-      return { outcome: 'ran', round, durationMs: this.now() - started };
+      return { outcome: 'ran', round, durationMs: this.clock.now() - started };
     } finally {
       this.nextDueAtMs = started + this.intervalMs;
       await releaseLease(this.options.store, lease, {
@@ -120,7 +123,7 @@ export class GroupCommitter {
         ...(round?.status === 'committed'
           ? {
               lastCommit: {
-                atMs: this.now(),
+                atMs: this.clock.now(),
                 snapshotId: String(round.snapshotId),
                 rows: round.rows,
                 batches: round.batchesTaken,

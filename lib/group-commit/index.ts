@@ -17,7 +17,6 @@ export {
   readCommitterState,
   type TableIdentity,
 } from './committer-state';
-export { type Deadline, DeadlineExceededError, deadlineAfter, NO_DEADLINE } from './deadline';
 export * from './errors';
 export { BATCHES_PREFIX, COMMITTER_STATE_KEY, parseBatchKey, stagingRoot } from './layout';
 export { S3StagingStore } from './s3-staging-store';

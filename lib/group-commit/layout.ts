@@ -30,8 +30,19 @@ export function batchKey(partition: number, firstOffset: bigint, lastOffset: big
 const KEY_PATTERN = /^batches\/(\d{10})-(\d{20})-(\d{20})-[0-9a-f]{8}\.json$/;
 
 export function parseBatchKey(key: string): BatchKey {
+  const parsed = tryParseBatchKey(key);
+  if (!parsed) throw new StagedBatchFormatError(`not a staged batch key: ${key}`);
+  return parsed;
+}
+
+/**
+ * The batch a key names, or undefined for any other object under the prefix: S3-compatible
+ * servers can leave temporary objects behind an upload cut off mid-way (S3Proxy names them
+ * `<key>-<uuid>`), and such an object never held a whole staged batch.
+ */
+export function tryParseBatchKey(key: string): BatchKey | undefined {
   const m = KEY_PATTERN.exec(key);
-  if (!m) throw new StagedBatchFormatError(`not a staged batch key: ${key}`);
+  if (!m) return undefined;
   return { key, partition: Number(m[1]), firstOffset: BigInt(m[2]!), lastOffset: BigInt(m[3]!) };
 }
 

@@ -2,6 +2,7 @@ import {
   and,
   between,
   currentSchema,
+  type Deadline,
   DeleteLoader,
   equal,
   type FileIO,
@@ -26,6 +27,7 @@ export async function lineageInTable(
   io: FileIO,
   table: LoadedTable,
   queries: readonly LineageQuery[],
+  deadline?: Deadline,
 ): Promise<LineageLookup> {
   const wanted = new Map<number, Set<bigint>>();
   for (const q of queries) {
@@ -53,11 +55,15 @@ export async function lineageInTable(
       );
     }),
   );
-  const plan = await planScan(io, table, { filter });
-  const loader = new DeleteLoader(io, plan.nameMapping ? { nameMapping: plan.nameMapping } : {});
+  const plan = await planScan(io, table, { filter, ...(deadline ? { deadline } : {}) });
+  const loader = new DeleteLoader(io, {
+    ...(plan.nameMapping ? { nameMapping: plan.nameMapping } : {}),
+    ...(deadline ? { deadline } : {}),
+  });
   for (const task of plan.tasks) {
     const rows = await readRows(io, task, schema, {
       ...(plan.nameMapping ? { nameMapping: plan.nameMapping } : {}),
+      ...(deadline ? { deadline } : {}),
       deletes: loader,
     });
     for (const row of rows) {

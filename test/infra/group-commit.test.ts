@@ -33,7 +33,7 @@ describe('group commit', () => {
     });
   });
 
-  it('lets the committer read, write and remove staged batches, and write but not delete table files', () => {
+  it('lets the committer read, write and remove staged batches, and delete no data file', () => {
     // Prepare
     const { template } = synth('aws-msk-serverless');
 
@@ -47,7 +47,12 @@ describe('group commit', () => {
     );
     const deletes = statements.filter((s) => actionsOf(s).includes('s3:DeleteObject'));
     expect(deletes.length).toBeGreaterThan(0);
-    for (const s of deletes) expect(JSON.stringify(s.Resource)).toContain('/_staging/*');
+    const resources = deletes.map((s) => JSON.stringify(s.Resource));
+    expect(resources.some((r) => r.includes('/_staging/*'))).toBe(true);
+    // Table files: only the commit's own unused metadata files, never data files.
+    for (const r of resources.filter((r) => !r.includes('/_staging/*'))) {
+      expect(r).toContain('/warehouse/demo.db/sensor_alerts/metadata/*');
+    }
     expect(actions.some((a) => a.startsWith('kafka-cluster:'))).toBe(false);
   });
 

@@ -40,6 +40,18 @@ describe('chooseBatches', () => {
     expect(chosenKeys(result)).toEqual([key(0, 0, 9)]);
   });
 
+  it('passes over objects that are not staged batches, such as an upload cut off mid-way', () => {
+    // Prepare
+    const keys = [key(0, 0, 9), `${key(0, 10, 19)}-5f0c1e2d-8a3b-4c5d-9e6f-7a8b9c0d1e2f`];
+
+    // Act
+    const result = chooseBatches(listed(...keys), listed(...keys));
+
+    // Assess
+    expect(chosenKeys(result)).toEqual([key(0, 0, 9)]);
+    expect(result.left).toBe(0);
+  });
+
   it('keeps to the byte budget round-robin over partitions, at least one batch', () => {
     // Prepare
     const keys = [key(0, 0, 9), key(0, 10, 19), key(1, 0, 9), key(1, 10, 19)];

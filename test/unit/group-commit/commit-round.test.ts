@@ -10,6 +10,8 @@ import {
   TableLostError,
 } from '../../../lib/group-commit';
 import {
+  Deadline,
+  DeadlineExceededError,
   MemoryFileIO,
   mainSnapshot,
   NoSuchTableError,
@@ -264,5 +266,31 @@ describe('runCommitRound', () => {
     expect(first).toMatchObject({ rows: 10, batchesLeft: 1 });
     expect(second).toMatchObject({ rows: 10, batchesLeft: 0 });
     expect(await tableRows()).toEqual(range(0, 0, 19));
+  });
+
+  it('stops before committing when the deadline leaves no time, and the batches wait', async () => {
+    // Prepare: a clock that jumps ahead whenever the catalog is asked for the table.
+    let now = 1_000_000;
+    const clock = {
+      now: () => now,
+      sleep: async (ms: number) => {
+        now += ms;
+      },
+      timeout: (ms: number) => AbortSignal.timeout(ms),
+    };
+    await stageBatch(store, staged(0, 0, 9));
+    const load = catalog.loadTable.bind(catalog);
+    catalog.loadTable = async (...args: Parameters<typeof load>) => {
+      now += 60_000;
+      return load(...args);
+    };
+
+    // Act
+    const round = runCommitRound({ ...deps, deadline: Deadline.after(62_000, { clock }) });
+
+    // Assess
+    await expect(round).rejects.toThrow(DeadlineExceededError);
+    expect(await store.list('batches/')).toHaveLength(1);
+    expect(mainSnapshot((await load()).metadata)?.summary[KEY]).toBeUndefined();
   });
 });

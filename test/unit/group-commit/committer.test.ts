@@ -1,16 +1,22 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
-  deadlineAfter,
   GroupCommitter,
   MemoryStagingStore,
   readCommitterState,
   stageBatch,
 } from '../../../lib/group-commit';
-import { MemoryFileIO } from '../../../lib/iceberg';
+import { Deadline, MemoryFileIO } from '../../../lib/iceberg';
 import { catalogWithTable, type FaultyCatalog } from '../iceberg/support/faulty-catalog';
 import { GROUP, staged, TOPIC } from './rows';
 
 let now: number;
+const clock = {
+  now: () => now,
+  sleep: async (ms: number) => {
+    now += ms;
+  },
+  timeout: (ms: number) => AbortSignal.timeout(ms),
+};
 let store: MemoryStagingStore;
 let catalog: FaultyCatalog;
 let io: MemoryFileIO;
@@ -24,7 +30,7 @@ const committer = (intervalMs = 1_000) =>
     topic: TOPIC,
     consumerGroup: GROUP,
     intervalMs,
-    now: () => now,
+    clock,
   });
 
 beforeEach(() => {
@@ -107,7 +113,7 @@ describe('GroupCommitter', () => {
     await stageBatch(store, staged(0, 0, 9));
 
     // Act
-    const attempt = await committer().commitIfDue(deadlineAfter(1_000, () => now));
+    const attempt = await committer().commitIfDue(Deadline.after(1_000, { clock }));
 
     // Assess
     expect(attempt.outcome).toBe('no-time');
