@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { bundleSpec, type FunctionName } from './bundling';
+import { type BundleTarget, bundleSpec, type FunctionName, shipPackagesCommands } from './bundling';
 import type { Env } from './function-env';
 import { acknowledge, managedPolicyFinding } from './nag';
 import type { FunctionNetwork } from './streaming';
@@ -22,6 +22,8 @@ export interface PipelineFunctionProps {
   logRetentionDays: number;
   removalPolicy: RemovalPolicy;
   network?: FunctionNetwork;
+  /** Where the function runs; decides what its bundle carries (bundling.ts). Default aws. */
+  bundleTarget?: BundleTarget;
 }
 
 /** A pipeline function: bundled locally with esbuild (no Docker), ARM64, its own log group. */
@@ -31,7 +33,7 @@ export class PipelineFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     super(scope, id);
-    const spec = bundleSpec(props.name, PROJECT_ROOT);
+    const spec = bundleSpec(props.name, PROJECT_ROOT, props.bundleTarget);
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetentionDays as logs.RetentionDays,
       removalPolicy: props.removalPolicy,
@@ -78,12 +80,24 @@ export class PipelineFunction extends Construct {
         format: nodejs.OutputFormat.ESM,
         target: spec.target,
         minify: spec.minify,
+        keepNames: spec.keepNames,
+        define: spec.define,
         sourceMap: spec.sourcemap,
         sourcesContent: spec.sourcesContent,
         mainFields: spec.mainFields,
         banner: spec.banner,
         // An explicit list (even empty) also bundles the AWS SDK instead of the runtime's copy.
         externalModules: spec.externals,
+        ...(spec.shippedPackages.length > 0
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  shipPackagesCommands(spec, PROJECT_ROOT, inputDir, outputDir),
+              },
+            }
+          : {}),
       },
     });
     acknowledge(

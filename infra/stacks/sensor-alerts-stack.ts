@@ -43,7 +43,11 @@ export class SensorAlertsStack extends Stack {
         saslSecretArn: this.streaming.secret?.secretArn,
       },
     };
-    const fnDefaults = { logRetentionDays: config.functions.logRetentionDays, removalPolicy };
+    const fnDefaults = {
+      logRetentionDays: config.functions.logRetentionDays,
+      removalPolicy,
+      bundleTarget: config.target,
+    };
     this.generator = new PipelineFunction(this, 'Generator', {
       ...fnDefaults,
       name: 'generator',
@@ -61,11 +65,14 @@ export class SensorAlertsStack extends Stack {
       memoryMb: config.functions.classifierMemoryMb,
       timeout: Duration.seconds(config.functions.classifierTimeoutSeconds),
     });
-    if (this.lakehouse.workgroup) {
+    // Athena on AWS; on LocalStack (no Athena) the local engine, DuckDB shipped with the bundle.
+    if (this.lakehouse.workgroup || config.target === 'localstack') {
       this.query = new PipelineFunction(this, 'Query', {
         ...fnDefaults,
         name: 'query',
-        description: 'Alert analytics over the Iceberg table with Athena',
+        description: this.lakehouse.workgroup
+          ? 'Alert analytics over the Iceberg table with Athena'
+          : 'Alert analytics over the Iceberg table with the local engine (DuckDB)',
         environment: functionEnv('query', config, values),
         memoryMb: config.functions.queryMemoryMb,
         timeout: Duration.minutes(2),
@@ -112,9 +119,11 @@ export class SensorAlertsStack extends Stack {
     if (this.lakehouse.warehouseBucket) {
       out('WarehouseBucketName', this.lakehouse.warehouseBucket.bucketName, 'Iceberg warehouse');
     }
-    if (this.query && this.lakehouse.workgroup) {
+    if (this.query) {
       out('QueryFunctionName', this.query.fn.functionName, 'Query function');
-      out('AthenaWorkgroup', this.lakehouse.workgroup.ref, 'Athena workgroup');
+      if (this.lakehouse.workgroup) {
+        out('AthenaWorkgroup', this.lakehouse.workgroup.ref, 'Athena workgroup');
+      }
       out(
         'InvokeQuery',
         invoke(this.query, '{"query":"alert-summary"}'),

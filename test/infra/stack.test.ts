@@ -308,7 +308,7 @@ describe('storage', () => {
 });
 
 describe('function configuration', () => {
-  it('deploys three ARM64 nodejs22.x functions on AWS and no query function on LocalStack', () => {
+  it('deploys three ARM64 nodejs22.x functions on AWS and on LocalStack', () => {
     // Prepare
     const aws = synth('aws-msk-serverless').template;
     const local = synth('localstack').template;
@@ -324,7 +324,28 @@ describe('function configuration', () => {
     ).toHaveLength(3);
     expect(
       Object.keys(local.findResources('AWS::Lambda::Function', { Properties: isPipelineFn })),
-    ).toHaveLength(2);
+    ).toHaveLength(3);
+  });
+
+  it('gives the query function the Athena engine on AWS and the local engine on LocalStack', () => {
+    // Prepare
+    const query = (variant: VariantName) => {
+      const [resource] = Object.values(
+        synth(variant).template.findResources('AWS::Lambda::Function', {
+          Properties: { Description: Match.stringLikeRegexp('Alert analytics') },
+        }),
+      );
+      return resource?.Properties.Environment.Variables as Record<string, unknown>;
+    };
+
+    // Assess
+    expect(query('aws-msk-serverless')).toMatchObject({ QUERY_ENGINE: 'athena' });
+    expect(query('localstack')).toMatchObject({
+      QUERY_ENGINE: 'local',
+      ICEBERG_CATALOG_URI: 'http://nessie:19120/iceberg',
+      ICEBERG_S3_ENDPOINT: 'http://s3:9000',
+    });
+    expect(query('localstack')).not.toHaveProperty('ATHENA_WORKGROUP');
   });
 
   it('points the functions at the Glue Iceberg REST endpoint with SigV4 on AWS', () => {
@@ -435,7 +456,10 @@ describe('function configuration', () => {
       'aws-msk-serverless',
       ['InvokeGenerator', 'InvokeQuery', 'AthenaWorkgroup', 'WarehouseBucketName'],
     ],
-    ['localstack', ['InvokeGenerator', 'ClassifierFunctionName', 'DeadLetterBucketName']],
+    [
+      'localstack',
+      ['InvokeGenerator', 'ClassifierFunctionName', 'QueryFunctionName', 'DeadLetterBucketName'],
+    ],
   ] as const)('outputs function names and invoke hints (%s)', (variant, outputs) => {
     // Prepare
     const { template } = synth(variant);
