@@ -22,7 +22,8 @@ node -e '
 
 mkdir -p .local
 echo "Deploying to LocalStack at ${endpoint} (${region}) ${context_args[*]:-}"
-npx --no-install cdklocal bootstrap -c target=localstack "${context_args[@]}"
+# The environment given explicitly: bootstrap then needs no synthesis (and no bundling) of the app.
+npx --no-install cdklocal bootstrap "aws://${LOCALSTACK_ACCOUNT:-000000000000}/${region}"
 npx --no-install cdklocal deploy -c target=localstack -c "localstack.endpoint=${endpoint}" \
   "${context_args[@]}" --require-approval never \
   --outputs-file .local/localstack-outputs.json "$@"

@@ -2,8 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { requireCommands } from './commands';
 import { InvalidSettingError, MavenMissingError, ServicesError } from './errors';
 import { findJavas } from './java';
+import { ensureLambdaRuntime } from './lambda-runtime/toolchain';
 import { findLocalStackPython } from './localstack/launch';
+import { ensureLocalStackVenv } from './localstack/venv';
 import { down, javaRequirements, status, up } from './manager';
+import { cacheDir } from './paths';
 import { readSettings } from './settings';
 import { LOCAL_SERVICE_NAMES, type LocalServiceName, SERVICE_NAMES } from './versions';
 
@@ -12,7 +15,7 @@ import { LOCAL_SERVICE_NAMES, type LocalServiceName, SERVICE_NAMES } from './ver
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const USAGE =
-  'usage: tsx local/services/cli.ts up [service...] | down [--purge] [service...] | status | check';
+  'usage: tsx local/services/cli.ts up [service...] | down [--purge] [service...] | status | check | prepare';
 
 const report = (line: string) => console.log(`services: ${line}`);
 
@@ -59,6 +62,19 @@ async function main(argv: string[]): Promise<number> {
         .every((entry) => entry.state === 'running' || entry.state === 'external')
         ? 0
         : 3;
+    }
+    case 'prepare': {
+      // Builds what LocalStack and the Lambda-runtime tests need into the cache, once.
+      const began = Date.now();
+      const python = findLocalStackPython();
+      await Promise.all([
+        ensureLocalStackVenv({ cache: cacheDir(), python, report }),
+        ensureLambdaRuntime({ cache: cacheDir(), report }),
+      ]);
+      report(
+        `LocalStack and the local Lambda runtime ready in ${((Date.now() - began) / 1000).toFixed(1)}s`,
+      );
+      return 0;
     }
     case 'check': {
       // What a fresh machine needs before the first `up`: JDKs and Maven.
