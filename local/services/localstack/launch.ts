@@ -73,6 +73,8 @@ export async function prepareLocalStack(context: {
       DISABLE_EVENTS: '1',
       LAMBDA_RUNTIME_EXECUTOR: 'local-process',
       PYTHONPATH: EXECUTOR_PLUGIN_DIR,
+      // No __pycache__ in the repository's plugin folder (the venv is compiled at install).
+      PYTHONDONTWRITEBYTECODE: '1',
       SENSOR_ALERTS_LAMBDA_RIE: tools.rie,
       SENSOR_ALERTS_LAMBDA_NODE: tools.node,
       SENSOR_ALERTS_LAMBDA_RIC: tools.ric,

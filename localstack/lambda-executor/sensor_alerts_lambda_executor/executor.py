@@ -157,14 +157,15 @@ class LocalProcessRuntimeExecutor(RuntimeExecutor):
 
     def stop(self) -> None:
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
         try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=3)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=3)
+            if process is not None and process.poll() is None:
+                # The emulator and the runtime it started share the process group.
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=3)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait(timeout=3)
         except ProcessLookupError:
             pass
         finally:
