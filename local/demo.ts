@@ -6,10 +6,12 @@ import { randomInt } from 'node:crypto';
 import { LocalQueryEngine } from '../functions/query/local-engine';
 import { runNamedQuery } from '../functions/query/queries';
 import { allAlertsSql } from '../functions/query/sql';
+import { CommitSweep } from './commit-sweep';
 import { DEMO_USAGE, type DemoOptions, DemoUsageError, parseDemoArgs } from './demo/args';
 import { type Check, exactlyOnceChecks, expectedAlerts } from './demo/checks';
 import {
   localClassifier,
+  localCommitter,
   openLocalPipeline,
   produceGenerated,
   quietRunnerLogger,
@@ -92,13 +94,19 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
       logger: quietRunnerLogger,
     });
     const activeRunner = runner;
+    const sweep = new CommitSweep(localCommitter(pipeline));
     const stats = await steps.run(
-      'Event source mapping -> classifier -> Iceberg commits',
+      'Event source mapping -> classifier -> staged batches -> group commits',
       async () => {
         await activeRunner.start();
-        return activeRunner.runUntilIdle({
+        sweep.start();
+        const caughtUp = await activeRunner.runUntilIdle({
           timeoutMs: Math.max(120_000, options.readings * 5),
         });
+        await sweep.stop();
+        // Whatever the last invocations staged lands now; a failing commit fails the demo.
+        await sweep.flush();
+        return caughtUp;
       },
       (s) => `${s.records} records in ${s.batches} batches (${s.invocations} invocations)`,
     );

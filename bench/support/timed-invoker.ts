@@ -3,9 +3,8 @@ import type { Invoker } from '../../local/esm/invokers';
 
 /**
  * Wraps an invoker and records, per delivered record, the time from its Kafka create time (the
- * producer stamps it on send) to the end of the invocation that handled it. The classifier
- * returns only after its Iceberg commit succeeded, so that end is when the record's effect
- * became visible to any reader loading the table.
+ * producer stamps it on send) to the end of the invocation that handled it: when the classifier
+ * had staged it durably. It becomes visible in the table at the next group commit.
  */
 export class TimedInvoker {
   readonly latenciesMs: number[] = [];

@@ -4,25 +4,42 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import type { StagingStore } from '../../lib/group-commit';
 import { createIdempotentProducer, createKafka } from '../../lib/kafka/client';
 import { decodeKafkaEvent } from '../../lib/kafka/event';
 import type { ClassifierConfig } from '../shared/config';
+import {
+  describeRound,
+  invocationDeadline,
+  recordRound,
+  recordRoundFailure,
+  stagingClient,
+  TopicCommitters,
+} from '../shared/group-commit';
 import { connectIceberg, ensureAlertTable, type IcebergClients } from '../shared/iceberg';
 import { kafkaClientConfig } from '../shared/kafka';
 import { createLogger, createMetrics } from '../shared/powertools';
 import { type DeadLetterSink, fileDeadLetterSink, kafkaDeadLetterSink } from './dead-letter';
 import { type BatchOutcome, processBatch } from './process-batch';
+import { replayMarkerOf } from './replay-marker';
 
-/** What the classifier returns (JSON-safe: snapshot ids as strings). */
+/** What the classifier returns (JSON-safe: offsets and snapshot ids as strings). */
 export interface ClassifierResult {
   records: number;
   alerts: number;
   belowThreshold: number;
   rejected: number;
-  skipped: number;
-  snapshotIds: string[];
-  commitAttempts: number;
-  restarts: number;
+  /** One entry per topic-partition of the event; `key` is null when nothing was staged. */
+  staged: {
+    topic: string;
+    partition: number;
+    firstOffset: string;
+    lastOffset: string;
+    alerts: number;
+    key: string | null;
+  }[];
+  /** The group commit this invocation ran, if one was due; errors are reported, not thrown. */
+  commits: ({ topic: string } & (ReturnType<typeof describeRound> | { error: string }))[];
 }
 
 export interface ClassifierHandlerOptions {
@@ -31,6 +48,8 @@ export interface ClassifierHandlerOptions {
   /** Use these instead of connecting from the configuration (tests, the local runner). */
   iceberg?: IcebergClients;
   deadLetter?: DeadLetterSink;
+  /** Use this instead of S3 for the staging area (unit tests). */
+  stagingStore?: (root: string) => StagingStore;
 }
 
 export type ClassifierHandler = (event: unknown, context?: Context) => Promise<ClassifierResult>;
@@ -38,6 +57,7 @@ export type ClassifierHandler = (event: unknown, context?: Context) => Promise<C
 interface Resources {
   iceberg: IcebergClients;
   deadLetter: DeadLetterSink;
+  committers: TopicCommitters;
 }
 
 async function openDeadLetter(config: ClassifierConfig, iceberg: IcebergClients) {
@@ -52,14 +72,20 @@ async function openDeadLetter(config: ClassifierConfig, iceberg: IcebergClients)
   return kafkaDeadLetterSink(producer, target.topic);
 }
 
-function toResult(o: BatchOutcome): ClassifierResult {
-  const { timingsMs: _, snapshotIds, ...counts } = o;
-  return { ...counts, snapshotIds: snapshotIds.map(String) };
+function stagedOf(outcome: BatchOutcome): ClassifierResult['staged'] {
+  return outcome.parts.map((p) => ({
+    ...p,
+    firstOffset: p.firstOffset.toString(),
+    lastOffset: p.lastOffset.toString(),
+  }));
 }
 
 /**
- * Builds the classifier's Lambda handler. Connections and the table check happen once, on the
- * first invocation, and are reused; a failed start is retried on the next invocation.
+ * Builds the classifier's Lambda handler. An invocation classifies and stages its batch (see
+ * process-batch.ts); staging needs only the object store, so a catalog outage does not fail it.
+ * Then, if the commit interval has passed and no other invocation holds the commit lease, it
+ * runs one group commit for every invocation's staged batches. A failed commit leaves them
+ * staged for the next round and does not fail the invocation: the batch is already durable.
  */
 export function createClassifierHandler(
   config: ClassifierConfig,
@@ -71,40 +97,77 @@ export function createClassifierHandler(
   const open = () => {
     resources ??= (async () => {
       const iceberg = options.iceberg ?? (await connectIceberg(config.iceberg));
-      await ensureAlertTable(iceberg);
       const deadLetter = options.deadLetter ?? (await openDeadLetter(config, iceberg));
-      return { iceberg, deadLetter };
+      const committers = new TopicCommitters(
+        {
+          settings: config.groupCommit,
+          iceberg,
+          consumerGroupId: config.consumerGroupId,
+          client: stagingClient(config.iceberg),
+        },
+        options.stagingStore,
+      );
+      return { iceberg, deadLetter, committers };
     })().catch((error) => {
       resources = undefined;
       throw error;
     });
     return resources;
   };
+  // Creating the table is for a first run only: once a commit recorded the table, a missing
+  // one means the catalog lost it, and the commit reports that instead of starting over.
+  const tableReady = new Set<string>();
+  const ensureTable = async (topic: string, r: Resources) => {
+    if (tableReady.has(topic)) return;
+    if (!(await r.committers.committer(topic).recordedTable())) await ensureAlertTable(r.iceberg);
+    tableReady.add(topic);
+  };
 
-  const classify = async (event: unknown): Promise<ClassifierResult> => {
+  const commitIfDue = async (topic: string, r: Resources, context: Context | undefined) => {
+    try {
+      await ensureTable(topic, r);
+      const attempt = await r.committers.committer(topic).commitIfDue(invocationDeadline(context));
+      if (attempt.outcome !== 'ran') return undefined;
+      recordRound(metrics, attempt.round, attempt.durationMs);
+      return { topic, ...describeRound(attempt.round) };
+    } catch (error) {
+      const kind = recordRoundFailure(metrics, logger, error);
+      return { topic, error: `${kind}: ${(error as Error).message}` };
+    }
+  };
+
+  const classify = async (event: unknown, context?: Context): Promise<ClassifierResult> => {
     const records = decodeKafkaEvent(event);
-    const { iceberg, deadLetter } = await open();
+    const replay = replayMarkerOf(event);
+    const r = await open();
     const outcome = await processBatch(records, {
-      catalog: iceberg.catalog,
-      io: iceberg.io,
-      table: iceberg.table,
       consumerGroupId: config.consumerGroupId,
       thresholds: config.thresholds,
-      deadLetter,
+      deadLetter: r.deadLetter,
+      staging: (topic) => r.committers.staging(topic),
       maxValueBytes: config.maxValueBytes,
-      logger,
+      ...(replay ? { replay } : {}),
     });
     metrics.addMetric('records', MetricUnit.Count, outcome.records);
     metrics.addMetric('alerts', MetricUnit.Count, outcome.alerts);
     metrics.addMetric('belowThreshold', MetricUnit.Count, outcome.belowThreshold);
     metrics.addMetric('rejected', MetricUnit.Count, outcome.rejected);
-    metrics.addMetric('skippedAlreadyCommitted', MetricUnit.Count, outcome.skipped);
-    metrics.addMetric('commitAttempts', MetricUnit.Count, outcome.commitAttempts);
     for (const [name, ms] of Object.entries(outcome.timingsMs)) {
       metrics.addMetric(`${name}Time`, MetricUnit.Milliseconds, Math.round(ms));
     }
-    const result = toResult(outcome);
-    logger.info('batch classified', { ...result, timingsMs: outcome.timingsMs });
+    const topics = [...new Set(outcome.parts.filter((p) => p.key !== null).map((p) => p.topic))];
+    const commits = (await Promise.all(topics.map((t) => commitIfDue(t, r, context)))).filter(
+      (c) => c !== undefined,
+    );
+    const result: ClassifierResult = {
+      records: outcome.records,
+      alerts: outcome.alerts,
+      belowThreshold: outcome.belowThreshold,
+      rejected: outcome.rejected,
+      staged: stagedOf(outcome),
+      commits,
+    };
+    logger.info('batch staged', { ...result, timingsMs: outcome.timingsMs });
     return result;
   };
 

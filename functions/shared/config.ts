@@ -42,8 +42,17 @@ export type DeadLetterTarget =
   | { type: 'kafka'; topic: string }
   | { type: 's3'; bucket: string; prefix: string };
 
+/** Where batches wait for the group commit, and how often it runs. */
+export interface GroupCommitSettings {
+  /** Base URI of the staging area, outside every table's location: `s3://bucket/prefix`. */
+  stagingUri: string;
+  /** Least time between the starts of two commits, ms. */
+  intervalMs: number;
+}
+
 export interface ClassifierConfig {
   iceberg: IcebergSettings;
+  groupCommit: GroupCommitSettings;
   thresholds: AlertThresholds;
   consumerGroupId: string;
   deadLetterTarget: DeadLetterTarget;
@@ -217,6 +226,26 @@ export function parseDeadLetterTarget(text: string | undefined): DeadLetterTarge
   );
 }
 
+export function parseGroupCommitSettings(env: Env): GroupCommitSettings {
+  const e = parse(
+    z.object({
+      STAGING_URI: z
+        .string({ message: 'STAGING_URI is required (s3://bucket/prefix, outside the table)' })
+        .regex(
+          /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/,
+          'STAGING_URI must be s3://<bucket>/<prefix>',
+        ),
+      COMMIT_INTERVAL_MS: number('COMMIT_INTERVAL_MS', 1_000).refine(
+        (n) => Number.isInteger(n) && n >= 0 && n <= 900_000,
+        'COMMIT_INTERVAL_MS must be a whole number of milliseconds from 0 to 900000',
+      ),
+    }),
+    env,
+    'group commit',
+  );
+  return { stagingUri: e.STAGING_URI.replace(/\/+$/, ''), intervalMs: e.COMMIT_INTERVAL_MS };
+}
+
 export function parseClassifierConfig(env: Env): ClassifierConfig {
   const e = parse(
     z.object({
@@ -232,6 +261,7 @@ export function parseClassifierConfig(env: Env): ClassifierConfig {
   const deadLetterTarget = parseDeadLetterTarget(env.DEAD_LETTER_TARGET);
   const config: ClassifierConfig = {
     iceberg: parseIcebergSettings(env),
+    groupCommit: parseGroupCommitSettings(env),
     thresholds: parseThresholds(env),
     consumerGroupId: e.CONSUMER_GROUP_ID,
     deadLetterTarget,
@@ -248,4 +278,40 @@ export function parseGeneratorConfig(env: Env): GeneratorConfig {
     'generator',
   );
   return { kafka: parseKafkaSettings(env), topic: e.SENSOR_TOPIC };
+}
+
+export interface CommitterConfig {
+  iceberg: IcebergSettings;
+  groupCommit: GroupCommitSettings;
+  consumerGroupId: string;
+  /** Topics whose staged batches this committer lands (the classifier's source topics). */
+  topics: string[];
+}
+
+export function parseCommitterConfig(env: Env): CommitterConfig {
+  const e = parse(
+    z.object({
+      CONSUMER_GROUP_ID: z.string().min(1, 'CONSUMER_GROUP_ID is required').max(255),
+      SENSOR_TOPIC: z
+        .string()
+        .default('sensor_readings')
+        .transform((v) =>
+          v
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean),
+        )
+        .refine((ts) => ts.length > 0 && ts.every((t) => /^[A-Za-z0-9._-]{1,249}$/.test(t)), {
+          message: 'SENSOR_TOPIC must be one or more comma-separated Kafka topic names',
+        }),
+    }),
+    env,
+    'committer',
+  );
+  return {
+    iceberg: parseIcebergSettings(env),
+    groupCommit: parseGroupCommitSettings(env),
+    consumerGroupId: e.CONSUMER_GROUP_ID,
+    topics: e.SENSOR_TOPIC,
+  };
 }

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { AppConfig } from '../config';
-import { DEAD_LETTER_PREFIX, WAREHOUSE_PREFIX } from './function-env';
+import { DEAD_LETTER_PREFIX, STAGING_PREFIX, WAREHOUSE_PREFIX } from './function-env';
 import { kafkaArns } from './kafka-arns';
 import type { Lakehouse } from './lakehouse';
 import { acknowledge, bucketObjectsFinding } from './nag';
@@ -85,6 +85,7 @@ export function grantClassifier(fn: lambda.IFunction, ctx: GrantContext): void {
     's3:PutObject',
     's3:AbortMultipartUpload',
   ]);
+  allowStaging(fn, lakehouse.warehouseBucket);
   allowLakeFormation(fn, config);
 }
 
@@ -122,6 +123,27 @@ function glueArns(scope: lambda.IFunction, config: AppConfig): string[] {
     glue('database', config.namespace),
     glue('table', `${config.namespace}/${config.table}`),
   ];
+}
+
+/**
+ * Staged batches: written by every invocation, listed, read and removed by whichever one
+ * commits them, and the commit lease object updated with conditional writes.
+ */
+function allowStaging(fn: lambda.IFunction, bucket: s3.IBucket): void {
+  allowObjects(
+    fn,
+    ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+    bucket,
+    `${STAGING_PREFIX}/*`,
+    'Staged batches get generated names below the staging prefix and are removed once committed.',
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${STAGING_PREFIX}/*`] } },
+    }),
+  );
 }
 
 function allowWarehouse(fn: lambda.IFunction, bucket: s3.IBucket, objectActions: string[]): void {

@@ -35,6 +35,7 @@ export class SensorAlertsStack extends Stack {
       account: this.account,
       urlSuffix: this.urlSuffix,
       deadLetterBucket: this.lakehouse.deadLetterBucket.bucketName,
+      warehouseBucket: this.lakehouse.warehouseBucket?.bucketName,
       athenaWorkgroup: this.lakehouse.workgroup?.ref,
       kafka: {
         brokers: this.streaming.brokers,

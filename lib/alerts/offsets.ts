@@ -83,3 +83,35 @@ export function isCommitted(
   const last = committed[partition];
   return last !== undefined && offset <= last;
 }
+
+/** Where a consumer group's committed offsets were found. */
+export type OffsetsSource = 'table-property' | 'snapshot-summary' | 'none';
+
+interface OffsetsHolder {
+  properties?: Record<string, string>;
+  /** Summaries of `main`'s snapshots, newest first. */
+  summaries: Iterable<Record<string, string>>;
+}
+
+/**
+ * A consumer group's committed offsets for one topic. They are kept twice by every commit: in
+ * the table property named like the summary key, which other writers' commits, maintenance and
+ * snapshot expiry all leave alone, and in the snapshot summary (as the Kafka Connect sink does).
+ * The summary is read only when the property is absent, for tables written before it existed.
+ */
+export function readCommittedOffsets(
+  holder: OffsetsHolder,
+  key: string,
+): { offsets: PartitionOffsets; source: OffsetsSource } {
+  const property = holder.properties?.[key];
+  if (property !== undefined) {
+    return { offsets: parseOffsetsSummary(property), source: 'table-property' };
+  }
+  for (const summary of holder.summaries) {
+    const value = summary[key];
+    if (value !== undefined) {
+      return { offsets: parseOffsetsSummary(value), source: 'snapshot-summary' };
+    }
+  }
+  return { offsets: {}, source: 'none' };
+}

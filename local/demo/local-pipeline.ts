@@ -5,9 +5,18 @@ import {
   type ClassifierHandler,
   createClassifierHandler,
 } from '../../functions/classifier/create-handler';
+import {
+  type CommitterHandler,
+  createCommitterHandler,
+} from '../../functions/committer/create-handler';
 import { produceReadings } from '../../functions/generator/produce';
 import { type GeneratedReading, generateReadings } from '../../functions/generator/readings';
-import type { ClassifierConfig, IcebergSettings } from '../../functions/shared/config';
+import type {
+  ClassifierConfig,
+  CommitterConfig,
+  GroupCommitSettings,
+  IcebergSettings,
+} from '../../functions/shared/config';
 import {
   connectIceberg,
   ensureAlertTable,
@@ -138,6 +147,7 @@ export function localClassifier(
 ): ClassifierHandler {
   const config: ClassifierConfig = {
     iceberg: pipeline.settings,
+    groupCommit: localGroupCommit(),
     thresholds,
     consumerGroupId: pipeline.names.groupId,
     deadLetterTarget: {
@@ -152,6 +162,25 @@ export function localClassifier(
   const logger = new Logger({ serviceName: 'sensor-classifier', logLevel: 'WARN' });
   const metrics = new Metrics({ serviceName: 'sensor-classifier', namespace: 'SensorAlerts' });
   return createClassifierHandler(config, { iceberg: pipeline.iceberg, logger, metrics });
+}
+
+/** Staged batches in the warehouse bucket's `_staging/`, committed every second. */
+export function localGroupCommit(intervalMs = 1_000): GroupCommitSettings {
+  return { stagingUri: `s3://${localEndpoints().warehouseBucket}/_staging`, intervalMs };
+}
+
+/** The committer function's handler (the sweep), in process, for this run's table. */
+export function localCommitter(pipeline: LocalPipeline, intervalMs = 1_000): CommitterHandler {
+  const config: CommitterConfig = {
+    iceberg: pipeline.settings,
+    groupCommit: localGroupCommit(intervalMs),
+    consumerGroupId: pipeline.names.groupId,
+    topics: [pipeline.names.topic],
+  };
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  const logger = new Logger({ serviceName: 'sensor-committer', logLevel: 'WARN' });
+  const metrics = new Metrics({ serviceName: 'sensor-committer', namespace: 'SensorAlerts' });
+  return createCommitterHandler(config, { iceberg: pipeline.iceberg, logger, metrics });
 }
 
 /** Runner logs: warnings and errors only, prefixed so they stand out among the step lines. */

@@ -4,10 +4,12 @@
  * `npm run esm -- --help` lists the flags.
  */
 import { createClassifierHandler } from '../../functions/classifier/create-handler';
-import { parseClassifierConfig } from '../../functions/shared/config';
+import { createCommitterHandler } from '../../functions/committer/create-handler';
+import { parseClassifierConfig, parseCommitterConfig } from '../../functions/shared/config';
 import { connectIceberg } from '../../functions/shared/iceberg';
 import { createKafka, parseBrokers } from '../../lib/kafka/client';
 import { ensureTopic } from '../../lib/kafka/topics';
+import { CommitSweep } from '../commit-sweep';
 import { localEndpoints } from '../endpoints';
 import { ESM_USAGE, type EsmOptions, parseEsmArgs } from './args';
 import { EsmUsageError } from './errors';
@@ -64,19 +66,36 @@ async function run(options: EsmOptions): Promise<void> {
   const shutdown = async (signal: string) => {
     console.log(`[esm] ${signal}: stopping after the batch in flight`);
     await runner.stop();
+    await sweep?.stop();
     console.log('[esm] stopped', runner.stats);
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
+  // In process, this runner also plays the committer's schedule; a deployed committer has its own.
+  const sweep =
+    options.invoke === 'in-process'
+      ? new CommitSweep(
+          createCommitterHandler(
+            parseCommitterConfig({
+              ...classifierEnv(process.env, options.group),
+              SENSOR_TOPIC: options.topic,
+            }),
+          ),
+        )
+      : undefined;
+
   await runner.start();
+  sweep?.start();
   console.log(
     `[esm] consuming ${options.topic} as ${options.group}: batch ${options.batchSize}, window ${options.windowMs} ms, invoke ${options.invoke}`,
   );
   if (options.untilIdle) {
     const stats = await runner.runUntilIdle({ timeoutMs: 60 * 60_000 });
     await runner.stop();
+    await sweep?.stop();
+    await sweep?.flush();
     console.log('[esm] caught up', { ...stats, lastResult: undefined });
   }
 }

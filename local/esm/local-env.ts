@@ -4,7 +4,8 @@ type Env = Record<string, string | undefined>;
 
 /**
  * The classifier's environment for local runs: whatever is set wins, the local services'
- * endpoints fill the rest. Dead letters default to the warehouse bucket's `dead-letters/`.
+ * endpoints fill the rest. Dead letters default to the warehouse bucket's `dead-letters/`, staged
+ * batches to its `_staging/`.
  */
 export function classifierEnv(env: Env, groupId: string): Env {
   const e = localEndpoints(env);
@@ -18,6 +19,7 @@ export function classifierEnv(env: Env, groupId: string): Env {
     ICEBERG_S3_SECRET_ACCESS_KEY: e.s3SecretAccessKey,
     KAFKA_BROKERS: e.kafkaBrokers,
     DEAD_LETTER_TARGET: `s3://${e.warehouseBucket}/dead-letters`,
+    STAGING_URI: `s3://${e.warehouseBucket}/_staging`,
     ...env,
     CONSUMER_GROUP_ID: env.CONSUMER_GROUP_ID ?? groupId,
   };

@@ -4,15 +4,23 @@ import {
   type ClassifierHandler,
   createClassifierHandler,
 } from '../../functions/classifier/create-handler';
-import { committedOffsets } from '../../functions/classifier/process-batch';
+import {
+  type CommitterHandler,
+  createCommitterHandler,
+} from '../../functions/committer/create-handler';
 import { generateReadings } from '../../functions/generator/readings';
-import { type ClassifierConfig, parseClassifierConfig } from '../../functions/shared/config';
+import {
+  type ClassifierConfig,
+  type CommitterConfig,
+  parseClassifierConfig,
+  parseCommitterConfig,
+} from '../../functions/shared/config';
 import { connectIceberg, type IcebergClients } from '../../functions/shared/iceberg';
-import { offsetsSummaryKey } from '../../lib/alerts/offsets';
+import { offsetsSummaryKey, readCommittedOffsets } from '../../lib/alerts/offsets';
 import type { SensorReading } from '../../lib/alerts/reading';
 import { SENSOR_ALERTS_SCHEMA } from '../../lib/alerts/table';
 import { parseTimestampMicros } from '../../lib/alerts/timestamp';
-import { planFiles, type Row, readRows } from '../../lib/iceberg';
+import { mainAncestry, planFiles, type Row, readRows } from '../../lib/iceberg';
 import { createIdempotentProducer, createKafka, parseBrokers } from '../../lib/kafka/client';
 import type { KafkaRecord } from '../../lib/kafka/event';
 import { ensureTopic } from '../../lib/kafka/topics';
@@ -30,23 +38,52 @@ export function uniqueNames(label: string) {
 
 export type Names = ReturnType<typeof uniqueNames>;
 
-export function classifierConfig(names: Names): ClassifierConfig {
-  return parseClassifierConfig(
-    classifierEnv(
-      {
-        ...process.env,
-        ICEBERG_NAMESPACE: names.namespace,
-        ICEBERG_TABLE: names.table,
-        DEAD_LETTER_TARGET: `s3://${localEndpoints().warehouseBucket}/dead-letters/${names.table}`,
-      },
-      names.group,
-    ),
+function namesEnv(names: Names, extra: Record<string, string> = {}) {
+  return classifierEnv(
+    {
+      ...process.env,
+      ICEBERG_NAMESPACE: names.namespace,
+      ICEBERG_TABLE: names.table,
+      DEAD_LETTER_TARGET: `s3://${localEndpoints().warehouseBucket}/dead-letters/${names.table}`,
+      SENSOR_TOPIC: names.topic,
+      ...extra,
+    },
+    names.group,
   );
 }
 
-/** A fresh classifier, as a new Lambda execution environment would build it. */
-export function newClassifier(names: Names): ClassifierHandler {
-  return createClassifierHandler(classifierConfig(names));
+export function classifierConfig(
+  names: Names,
+  extra: Record<string, string> = {},
+): ClassifierConfig {
+  return parseClassifierConfig(namesEnv(names, extra));
+}
+
+export function committerConfig(names: Names): CommitterConfig {
+  return parseCommitterConfig(namesEnv(names));
+}
+
+/**
+ * A fresh classifier, as a new Lambda execution environment would build it. `intervalMs` is its
+ * commit interval (COMMIT_INTERVAL_MS; default 1 s).
+ */
+export function newClassifier(
+  names: Names,
+  options: { intervalMs?: number } = {},
+): ClassifierHandler {
+  const extra: Record<string, string> =
+    options.intervalMs === undefined ? {} : { COMMIT_INTERVAL_MS: String(options.intervalMs) };
+  return createClassifierHandler(classifierConfig(names, extra));
+}
+
+/** A fresh committer function (the sweep). */
+export function newCommitter(names: Names): CommitterHandler {
+  return createCommitterHandler(committerConfig(names));
+}
+
+/** Lands everything staged so far, as the committer's schedule would. */
+export async function flushStaged(names: Names) {
+  return newCommitter(names)({ source: 'test' });
 }
 
 export const kafka = () => createKafka({ brokers: parseBrokers(localEndpoints().kafkaBrokers) });
@@ -171,8 +208,31 @@ export async function tableRows(names: Names): Promise<{ keys: string[]; rows: R
   return { keys: rows.map(rowKey).sort(), rows };
 }
 
+/** The committed offsets as the table property holds them (and where they came from). */
 export async function tableOffsets(names: Names) {
   const iceberg = await openTable(names);
   const table = await iceberg.catalog.loadTable(iceberg.table);
-  return committedOffsets(table.metadata, offsetsSummaryKey(names.topic, names.group));
+  const found = readCommittedOffsets(
+    {
+      properties: table.metadata.properties,
+      summaries: [...mainAncestry(table.metadata)].map((s) => s.summary),
+    },
+    offsetsSummaryKey(names.topic, names.group),
+  );
+  return found.source === 'table-property' ? found.offsets : { source: found.source };
+}
+
+/** How PyIceberg reaches this test's table. */
+export function pyIcebergArgs(names: Names) {
+  const e = localEndpoints();
+  return {
+    uri: e.catalogUri,
+    warehouse: e.catalogWarehouse,
+    namespace: names.namespace,
+    table: names.table,
+    s3_endpoint: e.s3Endpoint,
+    s3_region: e.s3Region,
+    s3_access_key_id: e.s3AccessKeyId,
+    s3_secret_access_key: e.s3SecretAccessKey,
+  };
 }

@@ -9,6 +9,7 @@ import { type InProcessHandler, type Invoker, inProcessInvoker } from '../../loc
 import { type EsmRunnerOptions, EventSourceMappingRunner } from '../../local/esm/runner';
 import {
   expectedRows,
+  flushStaged,
   kafka,
   type Names,
   newClassifier,
@@ -60,6 +61,7 @@ describe('local event source mapping with the classifier in process', () => {
     // Act
     await esm.start();
     const stats = await esm.runUntilIdle({ timeoutMs: 120_000 });
+    await flushStaged(names);
 
     // Assess
     const { keys, rows } = await tableRows(names);
@@ -69,7 +71,7 @@ describe('local event source mapping with the classifier in process', () => {
     expect(await tableOffsets(names)).toEqual({ 0: 99n, 1: 99n, 2: 99n });
   });
 
-  it('adds no duplicates when the process dies between the table commit and the offset commit', async () => {
+  it('adds no duplicates when the process dies between staging a batch and the offset commit', async () => {
     // Prepare
     const names = uniqueNames('crash');
     const produced = await produceToPartitions(names, {
@@ -81,6 +83,7 @@ describe('local event source mapping with the classifier in process', () => {
     await first.start();
     await first.runUntil((s) => s.crashed);
     await first.stop();
+    await flushStaged(names);
     const afterCrash = await tableRows(names);
 
     // Act: a new consumer in the same group gets the first batch again.
@@ -93,11 +96,47 @@ describe('local event source mapping with the classifier in process', () => {
     });
     await second.start();
     await second.runUntilIdle({ timeoutMs: 120_000 });
+    await flushStaged(names);
+
+    // Assess: the first batch was staged twice and counted once.
+    expect(afterCrash.keys).toEqual(expectedRows(produced.slice(0, 50)));
+    expect(results[0]).toMatchObject({
+      records: 50,
+      staged: [expect.objectContaining({ firstOffset: '0' })],
+    });
+    expect((await tableRows(names)).keys).toEqual(expectedRows(produced));
+  });
+
+  it('adds nothing when the consumer group is reset to the start of the topic', async () => {
+    // Prepare
+    const names = uniqueNames('reset');
+    const produced = await produceToPartitions(names, {
+      numReadings: 200,
+      partitions: 2,
+      seed: 14,
+    });
+    const first = runner(names, classifierInvoker(names), { partitionsConcurrently: 2 });
+    await first.start();
+    await first.runUntilIdle({ timeoutMs: 120_000 });
+    await first.stop();
+    await flushStaged(names);
+    const before = await tableRows(names);
+    const admin = kafka().admin();
+    await admin.connect();
+    await admin.resetOffsets({ groupId: names.group, topic: names.topic, earliest: true });
+    await admin.disconnect();
+
+    // Act: every record is delivered again.
+    const second = runner(names, classifierInvoker(names), { partitionsConcurrently: 2 });
+    await second.start();
+    const stats = await second.runUntilIdle({ timeoutMs: 120_000 });
+    await flushStaged(names);
 
     // Assess
-    expect(afterCrash.keys).toEqual(expectedRows(produced.slice(0, 50)));
-    expect(results[0]).toMatchObject({ records: 50, skipped: 50, alerts: 0 });
+    expect(stats.records).toBe(200);
+    expect(before.keys).toEqual(expectedRows(produced));
     expect((await tableRows(names)).keys).toEqual(expectedRows(produced));
+    expect(await tableOffsets(names)).toEqual({ 0: 99n, 1: 99n });
   });
 
   it('retries a failing batch, then sends it to the on-failure destination and moves on', async () => {

@@ -8,6 +8,7 @@ import { expectedAlerts } from '../../local/demo/checks';
 import {
   type LocalPipeline,
   localClassifier,
+  localCommitter,
   openLocalPipeline,
   produceGenerated,
   quietRunnerLogger,
@@ -48,7 +49,9 @@ async function runClassifier(): Promise<RunnerStats> {
   });
   try {
     await runner.start();
-    return await runner.runUntilIdle({ timeoutMs: 120_000 });
+    const stats = await runner.runUntilIdle({ timeoutMs: 120_000 });
+    await localCommitter(pipeline)({ source: 'test' });
+    return stats;
   } finally {
     await runner.stop();
   }

@@ -1,13 +1,20 @@
 import * as zlib from 'node:zlib';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
 import type { FileIO } from '../io/file-io';
 import type { DataFile } from '../spec/data-file';
 import type { Row, Schema } from '../spec/schema';
 
 type Decompress = (input: Uint8Array, outputLength: number) => Uint8Array;
 
+/**
+ * zlib's codecs where Node has them (zstd from Node 22.15); the pure-JS ones of
+ * hyparquet-compressors otherwise, so files other engines write with zstd (PyIceberg's and
+ * Spark's default) read on every supported Node.
+ */
 function decompressors(): Record<string, Decompress> {
   const out: Record<string, Decompress> = {
+    ...(compressors as Record<string, Decompress>),
     GZIP: (input) => new Uint8Array(zlib.gunzipSync(input)),
   };
   const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Uint8Array) => Buffer })

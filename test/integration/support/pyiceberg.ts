@@ -15,6 +15,7 @@ export const PYICEBERG_VENV = join(homedir(), '.cache', 'sensor-alerts', 'pyiceb
 const PYTHON = join(PYICEBERG_VENV, 'bin', 'python');
 const MARKER_NAME = '.installed-0.10.0';
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'pyiceberg_scan.py');
+const WRITE_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'pyiceberg_write.py');
 
 let ready: Promise<string> | undefined;
 
@@ -103,8 +104,26 @@ export interface PyIcebergScan {
 
 /** Scans the table with PyIceberg through the same REST catalog and S3 endpoint. */
 export async function scanWithPyIceberg(args: PyIcebergScanArgs): Promise<PyIcebergScan> {
+  return JSON.parse(await runScript(SCRIPT, args)) as PyIcebergScan;
+}
+
+export type PyIcebergWrite =
+  | { action: 'append'; rows: Record<string, string | number | null>[] }
+  | { action: 'rewrite' }
+  | { action: 'remove-property'; key: string };
+
+/** Commits to the table with PyIceberg, as another engine would (see pyiceberg_write.py). */
+export async function writeWithPyIceberg(
+  args: PyIcebergScanArgs,
+  write: PyIcebergWrite,
+): Promise<{ current_snapshot_id: string | null; properties: Record<string, string> }> {
+  return JSON.parse(await runScript(WRITE_SCRIPT, { ...args, ...write }));
+}
+
+async function runScript(script: string, input: object): Promise<string> {
   const python = await ensurePyIceberg();
-  const child = execFile(python, [SCRIPT], { maxBuffer: 256 * 1024 * 1024, timeout: 300_000 });
+  const child = execFile(python, [script], { maxBuffer: 256 * 1024 * 1024, timeout: 300_000 });
+  const args = input;
   child.stdin?.end(JSON.stringify(args));
   const stdout = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -117,8 +136,8 @@ export async function scanWithPyIceberg(args: PyIcebergScanArgs): Promise<PyIceb
     });
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`pyiceberg scan exited ${code}: ${err}`)),
+      code === 0 ? resolve(out) : reject(new Error(`pyiceberg ${script} exited ${code}: ${err}`)),
     );
   });
-  return JSON.parse(stdout) as PyIcebergScan;
+  return stdout;
 }

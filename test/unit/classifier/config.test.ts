@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   parseClassifierConfig,
+  parseCommitterConfig,
   parseDeadLetterTarget,
   parseGeneratorConfig,
 } from '../../../functions/shared/config';
@@ -10,6 +11,7 @@ const base = {
   ICEBERG_CATALOG_URI: 'http://127.0.0.1:19120/iceberg',
   CONSUMER_GROUP_ID: 'classifier',
   DEAD_LETTER_TARGET: 's3://warehouse/dead-letters/',
+  STAGING_URI: 's3://warehouse/_staging/',
 };
 
 describe('parseClassifierConfig', () => {
@@ -22,6 +24,7 @@ describe('parseClassifierConfig', () => {
         namespace: ['demo'],
         tableName: 'sensor_alerts',
       },
+      groupCommit: { stagingUri: 's3://warehouse/_staging', intervalMs: 1000 },
       thresholds: { threshold: 80, high: 85, critical: 90 },
       consumerGroupId: 'classifier',
       deadLetterTarget: { type: 's3', bucket: 'warehouse', prefix: 'dead-letters' },
@@ -56,6 +59,9 @@ describe('parseClassifierConfig', () => {
     ],
     ['a negative value limit', { MAX_VALUE_BYTES: '-5' }, 'MAX_VALUE_BYTES'],
     ['a fractional value limit', { MAX_VALUE_BYTES: '1.5' }, 'MAX_VALUE_BYTES'],
+    ['a missing staging area', { STAGING_URI: undefined }, 'STAGING_URI is required'],
+    ['a staging area that is not S3', { STAGING_URI: '/tmp/x' }, 'STAGING_URI must be s3://'],
+    ['a negative commit interval', { COMMIT_INTERVAL_MS: '-1' }, 'COMMIT_INTERVAL_MS'],
   ])('rejects %s', (_name, change, mention) => {
     const env = { ...base, ...change };
     expect(() => parseClassifierConfig(env)).toThrow(ConfigError);
@@ -97,5 +103,24 @@ describe('parseGeneratorConfig', () => {
     expect(() =>
       parseGeneratorConfig({ KAFKA_BROKERS: 'b:9096', KAFKA_AUTH: 'scram-sha-512' }),
     ).toThrow('KAFKA_SASL_SECRET_ARN');
+  });
+});
+
+describe('parseCommitterConfig', () => {
+  it('reads the topics and the group commit settings', () => {
+    // Act
+    const config = parseCommitterConfig({
+      ...base,
+      SENSOR_TOPIC: 'a, b',
+      COMMIT_INTERVAL_MS: '5000',
+    });
+
+    // Assess
+    expect(config.topics).toEqual(['a', 'b']);
+    expect(config.groupCommit).toEqual({ stagingUri: 's3://warehouse/_staging', intervalMs: 5000 });
+  });
+
+  it('refuses a topic name Kafka would refuse', () => {
+    expect(() => parseCommitterConfig({ ...base, SENSOR_TOPIC: 'a b' })).toThrow('SENSOR_TOPIC');
   });
 });

@@ -57,6 +57,12 @@ export class MemoryCatalog implements Catalog {
           [update['ref-name']]: { type: update.type, 'snapshot-id': update['snapshot-id'] },
         };
         if (update['ref-name'] === MAIN_BRANCH) next['current-snapshot-id'] = update['snapshot-id'];
+      } else if (update.action === 'set-properties') {
+        next.properties = { ...next.properties, ...update.updates };
+      } else if (update.action === 'remove-properties') {
+        const properties = { ...next.properties };
+        for (const key of update.removals) delete properties[key];
+        next.properties = properties;
       }
     }
     this.metadata = next;

@@ -1,21 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DeadLetterEntry, DeadLetterSink } from '../../../functions/classifier/dead-letter';
 import { DeadLetterError } from '../../../functions/classifier/errors';
-import {
-  type BatchDeps,
-  committedOffsets,
-  processBatch,
-} from '../../../functions/classifier/process-batch';
-import { offsetsSummaryKey } from '../../../lib/alerts/offsets';
+import { type BatchDeps, processBatch } from '../../../functions/classifier/process-batch';
 import { DEFAULT_THRESHOLDS } from '../../../lib/alerts/severity';
-import { SENSOR_ALERTS_SCHEMA } from '../../../lib/alerts/table';
-import { MemoryFileIO, planFiles, readRows } from '../../../lib/iceberg';
+import { decodeStagedBatch, MemoryStagingStore } from '../../../lib/group-commit';
 import type { KafkaRecord } from '../../../lib/kafka/event';
-import { MemoryCatalog } from './memory-catalog';
 
 const TOPIC = 'sensor_readings';
 const GROUP = 'classifier';
-const KEY = offsetsSummaryKey(TOPIC, GROUP);
 
 function record(partition: number, offset: number, temperature: number | string): KafkaRecord {
   const value =
@@ -56,166 +48,71 @@ class MemoryDeadLetter implements DeadLetterSink {
   }
 }
 
-let catalog: MemoryCatalog;
-let io: MemoryFileIO;
+let store: MemoryStagingStore;
 let deadLetter: MemoryDeadLetter;
 let deps: BatchDeps;
 
-async function tableRows() {
-  const table = await catalog.loadTable();
-  const files = await planFiles(io, table);
-  const rows = (await Promise.all(files.map((f) => readRows(io, f, SENSOR_ALERTS_SCHEMA)))).flat();
-  return rows
-    .map((r) => `${r.source_partition}:${r.source_offset}:${r.alert_type}`)
-    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+async function stagedBatches() {
+  const listed = await store.list('batches/');
+  return Promise.all(
+    listed.map(async (o) => decodeStagedBatch((await store.get(o.key))!.bytes, o.key)),
+  );
 }
 
 beforeEach(() => {
-  catalog = new MemoryCatalog();
-  io = new MemoryFileIO();
+  store = new MemoryStagingStore();
   deadLetter = new MemoryDeadLetter();
   deps = {
-    catalog,
-    io,
-    table: { namespace: ['demo'], name: 'sensor_alerts' },
     consumerGroupId: GROUP,
     thresholds: DEFAULT_THRESHOLDS,
     deadLetter,
+    staging: () => store,
     nowMicros: () => 1_000_000n,
   };
 });
 
 describe('processBatch', () => {
-  it('appends the alerts with lineage and records the committed offsets', async () => {
+  it('stages the alerts of a partition with the offsets of the whole batch', async () => {
     // Act
-    const outcome = await processBatch(batch(0, 0, 5), deps);
+    const outcome = await processBatch(batch(0, 10, 15), deps);
 
     // Assess
-    expect(outcome).toMatchObject({
-      records: 6,
-      alerts: 3,
-      belowThreshold: 3,
-      rejected: 0,
-      skipped: 0,
+    expect(outcome).toMatchObject({ records: 6, alerts: 3, belowThreshold: 3, rejected: 0 });
+    const [staged, ...more] = await stagedBatches();
+    expect(more).toEqual([]);
+    expect(staged).toMatchObject({
+      topic: TOPIC,
+      partition: 0,
+      firstOffset: 10n,
+      lastOffset: 15n,
+      consumerGroup: GROUP,
+      counts: { records: 6, alerts: 3, belowThreshold: 3, rejected: 0 },
     });
-    expect(outcome.snapshotIds).toHaveLength(1);
-    expect(await tableRows()).toEqual(['0:0:CRITICAL', '0:2:CRITICAL', '0:4:CRITICAL']);
-    expect(committedOffsets(catalog.metadata, KEY)).toEqual({ 0: 5n });
-  });
-
-  it('writes rows whose every column matches the reading', async () => {
-    await processBatch([record(2, 7, 85.5)], deps);
-    const table = await catalog.loadTable();
-    const [file] = await planFiles(io, table);
-    expect(await readRows(io, file!, SENSOR_ALERTS_SCHEMA)).toEqual([
-      {
-        sensor_id: 'sensor_1',
-        temperature: 85.5,
-        alert_type: 'HIGH',
-        reading_timestamp: BigInt(Date.UTC(2026, 10, 26, 17, 41, 42)) * 1000n + 123_456n,
-        processing_timestamp: 1_000_000n,
-        location: 'zone_1',
-        source_partition: 2,
-        source_offset: 7n,
-      },
+    expect(
+      staged!.rows.map((r) => [r.source_offset, r.alert_type, r.processing_timestamp]),
+    ).toEqual([
+      [10n, 'CRITICAL', 1_000_000n],
+      [12n, 'CRITICAL', 1_000_000n],
+      [14n, 'CRITICAL', 1_000_000n],
+    ]);
+    expect(outcome.parts).toEqual([
+      expect.objectContaining({ partition: 0, firstOffset: 10n, lastOffset: 15n, alerts: 3 }),
     ]);
   });
 
-  it('adds nothing when the same batch is delivered again', async () => {
-    // Prepare
-    await processBatch(batch(0, 0, 5), deps);
-
+  it('writes one staged batch per topic-partition of the event, offsets in order', async () => {
     // Act
-    const again = await processBatch(batch(0, 0, 5), deps);
+    await processBatch([...batch(1, 4, 5), ...batch(0, 2, 3).reverse()], deps);
 
     // Assess
-    expect(again).toMatchObject({ records: 6, alerts: 0, skipped: 6, snapshotIds: [] });
-    expect(catalog.commits).toBe(1);
-    expect(await tableRows()).toEqual(['0:0:CRITICAL', '0:2:CRITICAL', '0:4:CRITICAL']);
-  });
-
-  it('keeps only the new records of an overlapping redelivery', async () => {
-    await processBatch(batch(0, 0, 5), deps);
-    const outcome = await processBatch(batch(0, 3, 8), deps);
-    expect(outcome).toMatchObject({ records: 6, skipped: 3, alerts: 2, belowThreshold: 1 });
-    expect(await tableRows()).toEqual([
-      '0:0:CRITICAL',
-      '0:2:CRITICAL',
-      '0:4:CRITICAL',
-      '0:6:CRITICAL',
-      '0:8:CRITICAL',
-    ]);
-    expect(committedOffsets(catalog.metadata, KEY)).toEqual({ 0: 8n });
-  });
-
-  it('abandons and filters again when a concurrent delivery of the same batch commits first', async () => {
-    // Prepare: the other delivery commits between this one's load and its commit.
-    catalog.beforeCommit = async () => {
-      await processBatch(batch(0, 0, 5), deps);
-    };
-
-    // Act
-    const outcome = await processBatch(batch(0, 0, 5), deps);
-
-    // Assess
-    expect(outcome).toMatchObject({ restarts: 1, skipped: 6, alerts: 0, snapshotIds: [] });
-    expect(catalog.commits).toBe(1);
-    expect(await tableRows()).toEqual(['0:0:CRITICAL', '0:2:CRITICAL', '0:4:CRITICAL']);
-  });
-
-  it('merges the offsets of two partitions committing concurrently', async () => {
-    // Prepare
-    catalog.beforeCommit = async () => {
-      await processBatch(batch(1, 10, 11), deps);
-    };
-
-    // Act
-    const outcome = await processBatch(batch(0, 0, 1), deps);
-
-    // Assess
-    expect(outcome).toMatchObject({ restarts: 0, alerts: 1, snapshotIds: [expect.any(BigInt)] });
-    expect(catalog.conflicts).toBe(1);
-    expect(await tableRows()).toEqual(['0:0:CRITICAL', '1:10:CRITICAL']);
-    expect(committedOffsets(catalog.metadata, KEY)).toEqual({ 0: 1n, 1: 11n });
-  });
-
-  it('keeps the offsets of other consumer groups where the catalog serves only the current snapshot', async () => {
-    // Prepare
-    catalog.currentSnapshotOnly = true;
-    await processBatch(batch(0, 0, 5), deps);
-    await processBatch(batch(0, 0, 1), { ...deps, consumerGroupId: 'other-group' });
-
-    // Act
-    const again = await processBatch(batch(0, 0, 5), deps);
-
-    // Assess
-    expect(again).toMatchObject({ skipped: 6, alerts: 0, snapshotIds: [] });
-    const head = (await catalog.loadTable()).metadata.snapshots![0]!.summary;
-    expect(head[KEY]).toBe('{"0":5}');
-    expect(head[offsetsSummaryKey(TOPIC, 'other-group')]).toBe('{"0":1}');
-  });
-
-  it('keeps the files of a commit whose response was lost behind a later commit', async () => {
-    // Prepare: the commit lands, another partition commits on top, then the response is lost.
-    catalog.currentSnapshotOnly = true;
-    catalog.loseNextResponse = async () => {
-      await processBatch(batch(1, 0, 1), deps);
-    };
-
-    // Act
-    const outcome = await processBatch(batch(0, 0, 5), deps);
-
-    // Assess
-    expect(outcome).toMatchObject({ restarts: 1, skipped: 6, alerts: 0 });
-    expect(await tableRows()).toEqual([
-      '0:0:CRITICAL',
-      '0:2:CRITICAL',
-      '0:4:CRITICAL',
-      '1:0:CRITICAL',
+    const staged = await stagedBatches();
+    expect(staged.map((s) => [s.partition, s.firstOffset, s.lastOffset])).toEqual([
+      [0, 2n, 3n],
+      [1, 4n, 5n],
     ]);
   });
 
-  it('sends rejected records to the dead letter target and still commits the batch', async () => {
+  it('sends rejected records to the dead letter target before staging', async () => {
     // Prepare
     const records = [record(0, 0, 95), record(0, 1, '{oops'), record(0, 2, 60)];
 
@@ -234,29 +131,34 @@ describe('processBatch', () => {
         value: Buffer.from('{oops').toString('base64'),
       }),
     ]);
-    expect(committedOffsets(catalog.metadata, KEY)).toEqual({ 0: 2n });
+    expect((await stagedBatches())[0]?.counts.rejected).toBe(1);
   });
 
-  it('fails the batch and commits nothing when the dead letter write fails', async () => {
+  it('fails the batch and stages nothing when the dead letter write fails', async () => {
     deadLetter.fail = true;
     await expect(processBatch([record(0, 0, 95), record(0, 1, 'x')], deps)).rejects.toThrow(
       DeadLetterError,
     );
-    expect(catalog.commits).toBe(0);
+    expect(await store.list('batches/')).toEqual([]);
   });
 
-  it('commits nothing for a batch without alerts', async () => {
+  it('stages nothing for a batch without alerts', async () => {
     const outcome = await processBatch(batch(0, 1, 1), deps);
-    expect(outcome).toMatchObject({ records: 1, belowThreshold: 1, alerts: 0, snapshotIds: [] });
-    expect(catalog.commits).toBe(0);
+    expect(outcome).toMatchObject({ records: 1, belowThreshold: 1, alerts: 0 });
+    expect(outcome.parts[0]?.key).toBeNull();
+    expect(await store.list('batches/')).toEqual([]);
+  });
+
+  it('marks the staged batch of a replay', async () => {
+    await processBatch(batch(0, 0, 1), { ...deps, replay: { source: 'failed-batches.jsonl#3' } });
+    expect((await stagedBatches())[0]?.replay).toEqual({ source: 'failed-batches.jsonl#3' });
   });
 
   it.each([[[record(0, 0, 95), record(0, 1, 'bad'), record(0, 2, 10)]], [batch(3, 100, 140)]])(
     'accounts for every record',
     async (records) => {
-      await processBatch(records.slice(0, 2), deps);
       const o = await processBatch(records, deps);
-      expect(o.alerts + o.belowThreshold + o.rejected + o.skipped).toBe(o.records);
+      expect(o.alerts + o.belowThreshold + o.rejected).toBe(o.records);
     },
   );
 });
