@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateReadings } from '../../functions/generator/readings';
 import { LocalQueryEngine } from '../../functions/query/local-engine';
@@ -113,9 +114,13 @@ describe('the classifier bundle under the Lambda runtime', () => {
       ),
     );
 
-    // Act
+    // Act: both partitions, then a redelivery of the first once the commit interval has passed,
+    // so that invocation also lands what is still staged (group commit).
     const outcomes = [];
-    for (const event of [...events, events[0]]) outcomes.push(await fn.invoke(event));
+    for (const event of events) outcomes.push(await fn.invoke(event));
+    const intervalMs = Number(localFunctionEnv('classifier', names).COMMIT_INTERVAL_MS ?? 1000);
+    await sleep(intervalMs + 500);
+    outcomes.push(await fn.invoke(events[0]));
 
     // Assess
     for (const outcome of outcomes) expectSuccess(outcome);
