@@ -208,7 +208,7 @@ async function scenario(opts: Options, partitions: number, windowMs: number): Pr
     'fresh p99 s': round(percentile(fresh, 99) / 1000, 2),
     'lag at stop': Number(lagAtStop),
     'to 0 lag s': round(drainMs / 1000, 2),
-    'failed batches': esm.stats.failedBatches,
+    'failed batches': esm.stats.divertedBatches,
     retries: esm.stats.retries,
     'data files': files.length,
     'mean file KB': files.length ? round(bytes / files.length / 1024, 1) : 0,

@@ -5,14 +5,13 @@ import { SensorAlertsStack } from './stacks/sensor-alerts-stack';
 
 /**
  * The app for one validated configuration. cdk-nag's AWS Solutions checks run as a policy
- * validation plugin: any finding not acknowledged (with a reason) fails the synthesis.
+ * validation plugin: any finding not acknowledged (with a reason) fails the synthesis. The CDK
+ * feature flags come from cdk.json's context (the CLI passes them; tests load the same file).
  */
 export function buildApp(
   config: AppConfig,
   app: App = new App(),
 ): { app: App; stack: SensorAlertsStack } {
-  // Server access logs through a bucket policy, not the legacy ACL that owner-enforced buckets refuse.
-  app.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
   const env =
     config.account || config.region
       ? { account: config.account, region: config.region }

@@ -39,14 +39,31 @@ const LOG_RETENTION_DAYS = [
   3653,
 ] as const;
 
+// An event source mapping takes at most 16 subnets and 5 security groups (Lambda's limits).
 const network = z.strictObject({
   vpcId: pattern(/^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, 'expected a VPC id like vpc-0123abcd'),
   subnetIds: list(
     pattern(/^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/, 'expected subnet ids like subnet-0123abcd'),
-  ).pipe(z.array(z.string()).min(1, { error: 'expected at least one subnet id' })),
+  ).pipe(
+    z
+      .array(z.string())
+      .min(1, { error: 'expected at least one subnet id' })
+      .max(16, { error: 'expected at most 16 subnet ids (a Kafka event source mapping takes 16)' }),
+  ),
   securityGroupIds: list(
     pattern(/^sg-([0-9a-f]{8}|[0-9a-f]{17})$/, 'expected security group ids like sg-0123abcd'),
-  ).pipe(z.array(z.string()).min(1, { error: 'expected at least one security group id' })),
+  ).pipe(
+    z.array(z.string()).min(1, { error: 'expected at least one security group id' }).max(5, {
+      error: 'expected at most 5 security group ids (a Kafka event source mapping takes 5)',
+    }),
+  ),
+  /**
+   * Route tables of the subnets the mapping polls from: the stack adds an S3 gateway endpoint to
+   * them so failed batches reach the on-failure bucket without a NAT gateway.
+   */
+  s3EndpointRouteTableIds: list(
+    pattern(/^rtb-([0-9a-f]{8}|[0-9a-f]{17})$/, 'expected route table ids like rtb-0123abcd'),
+  ).optional(),
 });
 
 const brokers = list(pattern(BROKER, 'expected host:port')).pipe(
@@ -114,6 +131,14 @@ const schema = z.strictObject({
   severityHigh: z.coerce.number({ error: 'expected a number' }).default(85),
   severityCritical: z.coerce.number({ error: 'expected a number' }).default(90),
   streaming,
+  /** Topics the stack creates on the cluster (a custom resource); `create: false` leaves it to you. */
+  kafkaTopics: z
+    .strictObject({
+      create: bool,
+      /** Partitions of the readings topic; raising it later adds partitions, lowering is refused. */
+      partitions: int(1, 1000).default(3),
+    })
+    .prefault({ create: true }),
   eventSource: z
     .strictObject({
       enabled: bool,
@@ -140,6 +165,12 @@ const schema = z.strictObject({
         })
         .default(30),
       generatorMemoryMb: int(128, 10_240).default(512),
+      generatorTimeoutSeconds: int(10, 900).default(60),
+      /**
+       * Readings per second the generator sends when deployed, for its per-invocation cap; by
+       * default derived from its memory size (infra/generator-limits.ts).
+       */
+      generatorReadingsPerSecond: int(1, 1_000_000).optional(),
       classifierMemoryMb: int(128, 10_240).default(1024),
       classifierTimeoutSeconds: int(10, 900).default(300),
       queryMemoryMb: int(128, 10_240).default(512),
@@ -152,12 +183,17 @@ const schema = z.strictObject({
       resultsExpirationDays: int(1, 3650).default(7),
     })
     .prefault({ enabled: true }),
-  /** Adds lakeformation:GetDataAccess for accounts where Lake Formation governs the catalog. */
+  /**
+   * For accounts where Lake Formation governs the catalog: Lake Formation grants on the database
+   * and table for each function role, and lakeformation:GetDataAccess.
+   */
   lakeFormation: bool.default(false),
   alarms: z
     .strictObject({
       snsTopicArn: pattern(SNS_TOPIC_ARN, 'expected an SNS topic ARN').optional(),
       offsetLagThreshold: int(1, 1_000_000_000).default(1000),
+      /** Table metadata size that alarms; Glue refuses table metadata over 20 MB. */
+      tableMetadataMb: int(1, 19).default(15),
     })
     .prefault({}),
   removalPolicy: z
@@ -191,6 +227,7 @@ export type Target = AppConfig['target'];
 const TARGET_DEFAULTS: Record<Target, Record<string, unknown>> = {
   aws: {
     streaming: { mode: 'msk-serverless' },
+    kafkaTopics: { create: true },
     eventSource: { enabled: true },
     athena: { enabled: true },
   },
@@ -202,6 +239,8 @@ const TARGET_DEFAULTS: Record<Target, Record<string, unknown>> = {
       authentication: 'none',
       tls: false,
     },
+    // The compose Kafka creates topics on first use; a custom resource would need Lambda there.
+    kafkaTopics: { create: false },
     eventSource: { enabled: false },
     athena: { enabled: false },
   },
@@ -263,6 +302,15 @@ function crossFieldProblems(config: AppConfig): string[] {
         'streaming.network: is required on aws when streaming.authentication is none (Lambda reaches unauthenticated brokers only inside a VPC)',
       );
     }
+  }
+  const network = streaming.mode === 'msk-serverless' ? undefined : streaming.network;
+  if (network?.s3EndpointRouteTableIds && !eventSource.enabled) {
+    problems.push(
+      'streaming.network.s3EndpointRouteTableIds: only used with an event source mapping (eventSource.enabled)',
+    );
+  }
+  if (target === 'localstack' && network?.s3EndpointRouteTableIds) {
+    problems.push('streaming.network.s3EndpointRouteTableIds: not used on the localstack target');
   }
   const provisioned = eventSource.provisioned;
   if (provisioned && provisioned.minimumPollers > provisioned.maximumPollers) {

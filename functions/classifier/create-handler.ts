@@ -2,11 +2,13 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { StagingStore } from '../../lib/group-commit';
 import { createIdempotentProducer, createKafka } from '../../lib/kafka/client';
-import { decodeKafkaEvent } from '../../lib/kafka/event';
+import { decodeKafkaEvent, replayMarkerOf } from '../../lib/kafka/event';
 import type { ClassifierConfig } from '../shared/config';
 import {
   describeRound,
@@ -18,10 +20,9 @@ import {
 } from '../shared/group-commit';
 import { connectIceberg, ensureAlertTable, type IcebergClients } from '../shared/iceberg';
 import { kafkaClientConfig } from '../shared/kafka';
-import { createLogger, createMetrics } from '../shared/powertools';
+import { createLogger, createMetrics, createTracer } from '../shared/powertools';
 import { type DeadLetterSink, fileDeadLetterSink, kafkaDeadLetterSink } from './dead-letter';
 import { type BatchOutcome, processBatch } from './process-batch';
-import { replayMarkerOf } from './replay-marker';
 
 /** What the classifier returns (JSON-safe: offsets and snapshot ids as strings). */
 export interface ClassifierResult {
@@ -45,6 +46,7 @@ export interface ClassifierResult {
 export interface ClassifierHandlerOptions {
   logger?: Logger;
   metrics?: Metrics;
+  tracer?: Tracer;
   /** Use these instead of connecting from the configuration (tests, the local runner). */
   iceberg?: IcebergClients;
   deadLetter?: DeadLetterSink;
@@ -93,6 +95,7 @@ export function createClassifierHandler(
 ): ClassifierHandler {
   const logger = options.logger ?? createLogger('sensor-classifier');
   const metrics = options.metrics ?? createMetrics('sensor-classifier');
+  const tracer = options.tracer ?? createTracer('sensor-classifier');
   let resources: Promise<Resources> | undefined;
   const open = () => {
     resources ??= (async () => {
@@ -172,6 +175,7 @@ export function createClassifierHandler(
   };
 
   return middy(classify)
+    .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics)) as unknown as ClassifierHandler;
 }

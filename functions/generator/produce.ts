@@ -9,6 +9,13 @@ export interface ProduceOptions {
   /** Called after each acknowledged batch once at least `progressEvery` more readings went out. */
   onProgress?: (progress: { sent: number; elapsedMs: number }) => void;
   progressEvery?: number;
+  /**
+   * Milliseconds left before the invocation times out (Lambda's `getRemainingTimeInMillis`).
+   * Checked before each batch: with less than `stopBeforeMs` left, sending stops with a
+   * ProduceError that says how many readings went out, instead of being killed mid-batch.
+   */
+  remainingMs?: () => number;
+  stopBeforeMs?: number;
 }
 
 export interface ProduceResult {
@@ -29,12 +36,21 @@ export async function produceReadings(
 ): Promise<ProduceResult> {
   const batchSize = options.batchSize ?? 5000;
   const progressEvery = options.progressEvery ?? 100_000;
+  const stopBeforeMs = options.stopBeforeMs ?? 0;
   const started = performance.now();
   let sent = 0;
   let lastReported = 0;
   let batch: Message[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
+    const left = options.remainingMs?.();
+    if (left !== undefined && left < stopBeforeMs) {
+      throw new ProduceError(
+        `stopped sending to ${options.topic} after ${sent} readings with ${Math.max(0, Math.round(left))} ms ` +
+          'left before the function times out; ask for fewer readings per invocation',
+        sent,
+      );
+    }
     try {
       await producer.send({ topic: options.topic, acks: -1, messages: batch });
     } catch (cause) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseTimestampMicros } from '../../lib/alerts/timestamp';
 import { GeneratorRequestError } from './errors';
 
+/** What the request schema allows at all; a deployed function's own cap is usually lower. */
 export const MAX_READINGS = 10_000_000;
 export const MAX_SENSORS = 10_000;
 
@@ -30,8 +31,16 @@ const requestSchema = z
   })
   .strict();
 
-/** Validates the generator's event; an absent or null event means all defaults. */
-export function parseGeneratorRequest(event: unknown, defaultTopic: string): GeneratorRequest {
+/**
+ * Validates the generator's event; an absent or null event means all defaults. `maxReadings` is
+ * the function's cap: the most readings it can send before its timeout (set by the stack from
+ * the timeout). A request over it is refused before anything is sent.
+ */
+export function parseGeneratorRequest(
+  event: unknown,
+  defaultTopic: string,
+  maxReadings: number = MAX_READINGS,
+): GeneratorRequest {
   const result = requestSchema.safeParse(event ?? {});
   if (!result.success) {
     throw new GeneratorRequestError(`invalid generator request: ${z.prettifyError(result.error)}`, {
@@ -39,5 +48,14 @@ export function parseGeneratorRequest(event: unknown, defaultTopic: string): Gen
     });
   }
   const { topic, ...rest } = result.data;
+  if (rest.numReadings > maxReadings) {
+    const invocations = Math.ceil(rest.numReadings / maxReadings);
+    throw new GeneratorRequestError(
+      `invalid generator request: numReadings ${rest.numReadings} is over this function's cap of ` +
+        `${maxReadings} readings per invocation (what it can send within its timeout); nothing was ` +
+        `sent. Send ${invocations} requests of at most ${maxReadings}, or raise ` +
+        'functions.generatorTimeoutSeconds.',
+    );
+  }
   return { ...rest, topic: topic ?? defaultTopic };
 }

@@ -1,5 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { QueryEngine } from './engine';
@@ -12,6 +14,7 @@ export interface QueryHandlerDeps {
   engine: () => Promise<QueryEngine>;
   thresholds: ValidationThresholds;
   logger?: Logger;
+  tracer?: Tracer;
 }
 
 export type QueryHandler = (event: unknown, context: Context) => Promise<QueryResult>;
@@ -34,6 +37,7 @@ export function createQueryHandler(deps: QueryHandlerDeps): QueryHandler {
     return result;
   };
   const handler = middy(query);
+  if (deps.tracer) handler.use(captureLambdaHandler(deps.tracer));
   if (deps.logger) handler.use(injectLambdaContext(deps.logger));
   return handler as unknown as QueryHandler;
 }

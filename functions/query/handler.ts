@@ -1,4 +1,4 @@
-import { createLogger } from '../shared/powertools';
+import { createLogger, createTracer } from '../shared/powertools';
 import { loadQueryConfig } from './config';
 import { createEngine } from './create-engine';
 import { createQueryHandler } from './create-handler';
@@ -10,4 +10,5 @@ export const handler = createQueryHandler({
   engine: () => createEngine(config),
   thresholds: config.thresholds,
   logger: createLogger('sensor-query'),
+  tracer: createTracer('sensor-query'),
 });

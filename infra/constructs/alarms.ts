@@ -5,67 +5,165 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
-export interface ClassifierAlarmsProps {
-  classifier: lambda.IFunction;
-  offsetLagThreshold: number;
-  /** Whether a Kafka mapping exists, which is what emits OffsetLag. */
-  withOffsetLag: boolean;
-  snsTopicArn?: string;
+const PERIOD = Duration.minutes(5);
+const MIB = 1024 * 1024;
+
+/** Namespace of the pipeline's own metrics (POWERTOOLS_METRICS_NAMESPACE of every function). */
+export const PIPELINE_METRICS_NAMESPACE = 'SensorAlerts';
+
+/** Where the stack's alarms notify: an SNS topic given by ARN, imported once per stack. */
+export function alarmAction(
+  scope: Construct,
+  topicArn?: string,
+): cloudwatch.IAlarmAction | undefined {
+  if (!topicArn) return undefined;
+  return new actions.SnsAction(sns.Topic.fromTopicArn(scope, 'AlarmTopic', topicArn));
 }
 
-/** Errors, throttles and consumer lag of the classifier, optionally notifying an SNS topic. */
-export class ClassifierAlarms extends Construct {
-  readonly alarms: cloudwatch.Alarm[];
+/** An alarm on any occurrence in a five-minute period. */
+function anyIn(
+  scope: Construct,
+  id: string,
+  alarmDescription: string,
+  metric: cloudwatch.IMetric,
+): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, id, {
+    alarmDescription,
+    metric,
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+}
 
-  constructor(scope: Construct, id: string, props: ClassifierAlarmsProps) {
+export interface FunctionAlarmsProps {
+  fn: lambda.IFunction;
+  /** Function name as people say it, e.g. "classifier". */
+  label: string;
+  /** What a failed invocation means for this function (added to the errors alarm). */
+  onError: string;
+  action?: cloudwatch.IAlarmAction;
+}
+
+/** Errors and throttles of one function; every pipeline function gets them. */
+export class FunctionAlarms extends Construct {
+  readonly errors: cloudwatch.Alarm;
+  readonly throttles: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: FunctionAlarmsProps) {
     super(scope, id);
-    const period = Duration.minutes(5);
-    const { classifier } = props;
-    // Any failed or throttled invocation in a period is worth a look.
-    const anyIn = (id: string, alarmDescription: string, metric: cloudwatch.IMetric) =>
-      new cloudwatch.Alarm(this, id, {
-        alarmDescription,
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    this.alarms = [
-      anyIn(
-        'Errors',
-        'The classifier function failed (the batch is retried from Kafka)',
-        classifier.metricErrors({ period, statistic: 'Sum' }),
-      ),
-      anyIn(
-        'Throttles',
-        'The classifier function was throttled',
-        classifier.metricThrottles({ period, statistic: 'Sum' }),
-      ),
-    ];
-    if (props.withOffsetLag) {
-      // OffsetLag: records on the topic the mapping has not yet handed to the function.
-      const lag = new cloudwatch.Metric({
-        namespace: 'AWS/Lambda',
-        metricName: 'OffsetLag',
-        dimensionsMap: { FunctionName: classifier.functionName },
-        statistic: 'Maximum',
-        period,
-      });
-      this.alarms.push(
-        new cloudwatch.Alarm(this, 'OffsetLag', {
-          alarmDescription: 'The classifier is falling behind its Kafka topic',
-          metric: lag,
-          threshold: props.offsetLagThreshold,
-          evaluationPeriods: 3,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        }),
-      );
+    const { fn, label } = props;
+    this.errors = anyIn(
+      this,
+      'Errors',
+      `The ${label} function failed (${props.onError})`,
+      fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+    );
+    this.throttles = anyIn(
+      this,
+      'Throttles',
+      `The ${label} function was throttled`,
+      fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
+    );
+    if (props.action) {
+      for (const alarm of [this.errors, this.throttles]) alarm.addAlarmAction(props.action);
     }
-    if (props.snsTopicArn) {
-      const topic = sns.Topic.fromTopicArn(this, 'Topic', props.snsTopicArn);
-      for (const alarm of this.alarms) alarm.addAlarmAction(new actions.SnsAction(topic));
-    }
+  }
+}
+
+export interface ConsumerLagAlarmProps {
+  fn: lambda.IFunction;
+  threshold: number;
+  /** Provisioned mode retries a failing batch a bounded number of times; on-demand does not. */
+  provisioned?: { retryAttempts: number };
+  action?: cloudwatch.IAlarmAction;
+}
+
+/**
+ * OffsetLag of the Kafka mapping: records on the topic it has not yet handed to the function.
+ * The description says what a stuck partition means in the mapping's mode, since that is the
+ * first thing a user reads when it fires.
+ */
+export class ConsumerLagAlarm extends Construct {
+  readonly alarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: ConsumerLagAlarmProps) {
+    super(scope, id);
+    const lag = new cloudwatch.Metric({
+      namespace: 'AWS/Lambda',
+      metricName: 'OffsetLag',
+      dimensionsMap: { FunctionName: props.fn.functionName },
+      statistic: 'Maximum',
+      period: PERIOD,
+    });
+    this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
+      alarmDescription: consumerLagDescription(props.provisioned),
+      metric: lag,
+      threshold: props.threshold,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.action) this.alarm.addAlarmAction(props.action);
+  }
+}
+
+export function consumerLagDescription(provisioned?: { retryAttempts: number }): string {
+  const base = 'The classifier is falling behind its Kafka topic.';
+  if (!provisioned) {
+    return (
+      `${base} The mapping is in on-demand mode: a batch that keeps failing is retried until it ` +
+      'succeeds or its records expire from the topic (the topic retention), so a partition ' +
+      'whose batch fails stops there and its lag keeps rising; see the classifier Errors ' +
+      'alarm and its logs.'
+    );
+  }
+  const attempts =
+    provisioned.retryAttempts === -1
+      ? 'until its records expire from the topic'
+      : `${provisioned.retryAttempts} times`;
+  return (
+    `${base} The mapping is in provisioned mode: a failing batch is retried ${attempts}, then ` +
+    'sent to the on-failure S3 destination and skipped.'
+  );
+}
+
+export interface TableMetadataAlarmProps {
+  /** POWERTOOLS_SERVICE_NAME of the function that emits TableMetadataBytes. */
+  serviceName: string;
+  thresholdMb: number;
+  action?: cloudwatch.IAlarmAction;
+}
+
+/**
+ * TableMetadataBytes, the size of the table's current metadata file as the committer reports it
+ * after each commit. Glue refuses table metadata over 20 MB, after which every commit fails;
+ * snapshot expiry keeps it small.
+ */
+export class TableMetadataAlarm extends Construct {
+  readonly alarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: TableMetadataAlarmProps) {
+    super(scope, id);
+    const metric = new cloudwatch.Metric({
+      namespace: PIPELINE_METRICS_NAMESPACE,
+      metricName: 'TableMetadataBytes',
+      dimensionsMap: { service: props.serviceName },
+      statistic: 'Maximum',
+      period: PERIOD,
+    });
+    this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
+      alarmDescription:
+        `The Iceberg table metadata is over ${props.thresholdMb} MiB; Glue refuses it over 20 MB and ` +
+        'then every commit fails. Expire snapshots (table maintenance) to shrink it.',
+      metric,
+      threshold: props.thresholdMb * MIB,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      // No committer yet, or no commit in the period: nothing to alarm on.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.action) this.alarm.addAlarmAction(props.action);
   }
 }

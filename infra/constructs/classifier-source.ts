@@ -44,12 +44,23 @@ export function kafkaSourceOptions(
   };
 }
 
+// What the mapping needs in the function's role to poll brokers inside a VPC: it creates its
+// network interfaces in the configured subnets with the function's credentials.
+export const SELF_MANAGED_VPC_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeVpcs',
+  'ec2:DeleteNetworkInterface',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeSecurityGroups',
+];
+
 /**
- * Wires the classifier to the topic: ManagedKafkaEventSource for MSK, SelfManagedKafkaEventSource
- * for brokers with credentials or a VPC, and a plain mapping for unauthenticated brokers the
- * Lambda service reaches directly (LocalStack), which SelfManagedKafkaEventSource refuses.
+ * Wires the classifier to the topic and returns the mapping: ManagedKafkaEventSource for MSK, and
+ * for self-managed brokers a mapping built here, since SelfManagedKafkaEventSource takes only one
+ * security group and refuses unauthenticated brokers outside a VPC (LocalStack).
  */
-export function addClassifierSource(props: ClassifierSourceProps): void {
+export function addClassifierSource(props: ClassifierSourceProps): lambda.EventSourceMapping {
   const { config, streaming, classifier, onFailureBucket } = props;
   const options = kafkaSourceOptions(config, onFailureBucket);
   if (streaming.clusterArn) {
@@ -63,36 +74,72 @@ export function addClassifierSource(props: ClassifierSourceProps): void {
         'Attached by ManagedKafkaEventSource: the mapping polls MSK from the cluster VPC (kafka:DescribeClusterV2, ec2 network interfaces, which accept no resource scoping).',
       );
     }
-    return;
-  }
-  const bootstrapServers = streaming.brokers.split(',');
-  if (streaming.secret || streaming.network) {
-    classifier.addEventSource(
-      new sources.SelfManagedKafkaEventSource({
-        ...options,
-        bootstrapServers,
-        secret: streaming.secret,
-        authenticationMethod: sources.AuthenticationMethod.SASL_SCRAM_512_AUTH,
-        ...(streaming.network
-          ? {
-              vpc: streaming.network.vpc,
-              vpcSubnets: streaming.network.subnets,
-              securityGroup: streaming.network.securityGroups[0],
-            }
-          : {}),
-      }),
-    );
-    return;
+    return mappingOf(classifier);
   }
   const { onFailure, topic, consumerGroupId, ...rest } = options;
-  classifier.addEventSourceMapping('KafkaEventSource', {
+  const mapping = classifier.addEventSourceMapping('KafkaEventSource', {
     ...rest,
-    kafkaBootstrapServers: bootstrapServers,
+    kafkaBootstrapServers: streaming.brokers.split(','),
     kafkaTopic: topic,
     kafkaConsumerGroupId: consumerGroupId,
     onFailure,
     supportS3OnFailureDestination: true,
+    sourceAccessConfigurations: selfManagedAccess(streaming),
   });
+  streaming.secret?.grantRead(classifier);
+  if (streaming.network) {
+    classifier.addToRolePolicy(
+      new iam.PolicyStatement({ actions: SELF_MANAGED_VPC_ACTIONS, resources: ['*'] }),
+    );
+    if (classifier.role) {
+      acknowledge(
+        classifier.role,
+        'AwsSolutions-IAM5[Resource::*]',
+        'The mapping manages its network interfaces in the brokers VPC with the function role; the ec2 describe and interface actions accept no resource scoping.',
+      );
+    }
+  }
+  return mapping;
+}
+
+/**
+ * The SCRAM secret, and every configured subnet and security group, in the URI forms Lambda
+ * documents for self-managed Kafka (`subnet:<id>`, `security_group:<id>`).
+ */
+export function selfManagedAccess(
+  streaming: Streaming,
+): lambda.SourceAccessConfiguration[] | undefined {
+  const access: lambda.SourceAccessConfiguration[] = [];
+  if (streaming.secret) {
+    access.push({
+      type: lambda.SourceAccessConfigurationType.SASL_SCRAM_512_AUTH,
+      uri: streaming.secret.secretArn,
+    });
+  }
+  const network = streaming.network;
+  if (network) {
+    for (const group of network.securityGroups) {
+      access.push({
+        type: lambda.SourceAccessConfigurationType.VPC_SECURITY_GROUP,
+        uri: `security_group:${group.securityGroupId}`,
+      });
+    }
+    for (const subnetId of network.vpc.selectSubnets(network.subnets).subnetIds) {
+      access.push({
+        type: lambda.SourceAccessConfigurationType.VPC_SUBNET,
+        uri: `subnet:${subnetId}`,
+      });
+    }
+  }
+  return access.length > 0 ? access : undefined;
+}
+
+function mappingOf(fn: lambda.IFunction): lambda.EventSourceMapping {
+  const found = fn.node.children.filter(
+    (c): c is lambda.EventSourceMapping => c instanceof lambda.EventSourceMapping,
+  );
+  if (found.length !== 1) throw new Error(`expected one event source mapping on ${fn.node.path}`);
+  return found[0]!;
 }
 
 /**

@@ -1,4 +1,6 @@
 import type { AppConfig } from '../config';
+import { assumedGeneratorRate, generatorMaxReadings } from '../generator-limits';
+import { PIPELINE_METRICS_NAMESPACE } from './alarms';
 import type { FunctionName } from './bundling';
 
 export type KafkaAuth = 'none' | 'scram-sha-512' | 'msk-iam';
@@ -41,10 +43,15 @@ export const AWS_COMMIT_INTERVAL_MS = 10_000;
 
 /** Function configuration environment, per the contract the functions validate at cold start. */
 export function functionEnv(name: FunctionName, config: AppConfig, values: DeployedValues): Env {
-  const common = { ...powertoolsEnv(name), ...icebergEnv(config, values) };
+  const common = { ...powertoolsEnv(name, config), ...icebergEnv(config, values) };
   switch (name) {
     case 'generator':
-      return { ...common, ...kafkaEnv(values), SENSOR_TOPIC: config.topic };
+      return {
+        ...common,
+        ...kafkaEnv(values),
+        SENSOR_TOPIC: config.topic,
+        GENERATOR_MAX_READINGS: String(generatorCap(config)),
+      };
     case 'classifier':
       return {
         ...common,
@@ -83,13 +90,28 @@ function groupCommitEnv(config: AppConfig, values: DeployedValues): Env {
   };
 }
 
-function powertoolsEnv(name: FunctionName): Env {
+/**
+ * The generator's per-invocation cap: what it sends within its timeout at the configured rate,
+ * or at the rate assumed for its memory size.
+ */
+export function generatorCap(config: AppConfig): number {
+  const fns = config.functions;
+  const rate = fns.generatorReadingsPerSecond ?? assumedGeneratorRate(fns.generatorMemoryMb);
+  return generatorMaxReadings(fns.generatorTimeoutSeconds, rate);
+}
+
+/** POWERTOOLS_SERVICE_NAME of a function: also the `service` dimension of its metrics. */
+export const serviceName = (name: string): string => `sensor-alerts-${name}`;
+
+function powertoolsEnv(name: FunctionName, config: AppConfig): Env {
   return {
-    POWERTOOLS_SERVICE_NAME: `sensor-alerts-${name}`,
-    POWERTOOLS_METRICS_NAMESPACE: 'SensorAlerts',
+    POWERTOOLS_SERVICE_NAME: serviceName(name),
+    POWERTOOLS_METRICS_NAMESPACE: PIPELINE_METRICS_NAMESPACE,
     POWERTOOLS_LOG_LEVEL: 'INFO',
     // The bundles ship source maps; this makes stack traces point at the TypeScript sources.
     NODE_OPTIONS: '--enable-source-maps',
+    // LocalStack has no X-Ray: the tracer would send segments nobody receives.
+    ...(config.target === 'localstack' ? { POWERTOOLS_TRACE_ENABLED: 'false' } : {}),
   };
 }
 
@@ -130,7 +152,8 @@ function icebergEnv(config: AppConfig, values: DeployedValues): Env {
   };
 }
 
-function kafkaEnv(values: DeployedValues): Env {
+/** The Kafka client environment of the functions that reach the brokers themselves. */
+export function kafkaEnv(values: DeployedValues): Env {
   const { kafka } = values;
   return {
     KAFKA_BROKERS: kafka.brokers,

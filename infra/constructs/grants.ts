@@ -5,6 +5,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { AppConfig } from '../config';
 import { DEAD_LETTER_PREFIX, STAGING_PREFIX, WAREHOUSE_PREFIX } from './function-env';
 import { kafkaArns } from './kafka-arns';
+import { type LakeFormationAccess, lakeFormationGrants } from './lake-formation';
 import type { Lakehouse } from './lakehouse';
 import { acknowledge, bucketObjectsFinding } from './nag';
 import type { Streaming } from './streaming';
@@ -18,16 +19,16 @@ export const CLASSIFIER_KAFKA_ACTIONS = {
 export const GENERATOR_KAFKA_ACTIONS = {
   // The generator's producer is idempotent (broker-side de-duplication of its retries).
   cluster: ['kafka-cluster:Connect', 'kafka-cluster:WriteDataIdempotently'],
-  topic: ['kafka-cluster:WriteData', 'kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic'],
+  // Topics are created by the stack (KafkaTopics), so the generator only writes.
+  topic: ['kafka-cluster:WriteData', 'kafka-cluster:DescribeTopic'],
 };
+// The stack creates the database and the table, so the classifier only reads and commits:
+// GET /v1/config (GetCatalog), loading the table (GetTable) and, only when the table is missing,
+// looking the namespace up (GetDatabase), and commits (UpdateTable).
 export const CLASSIFIER_GLUE_ACTIONS = [
   'glue:GetCatalog',
   'glue:GetDatabase',
-  // The writer creates its namespace when absent by POSTing it; IAM authorizes that call before
-  // Glue answers "already exists" for the database the stack created.
-  'glue:CreateDatabase',
   'glue:GetTable',
-  'glue:CreateTable',
   'glue:UpdateTable',
 ];
 export const QUERY_GLUE_ACTIONS = [
@@ -86,7 +87,7 @@ export function grantClassifier(fn: lambda.IFunction, ctx: GrantContext): void {
     's3:AbortMultipartUpload',
   ]);
   allowStaging(fn, lakehouse.warehouseBucket);
-  allowLakeFormation(fn, config);
+  allowLakeFormation(fn, ctx, 'writer');
 }
 
 export function grantQuery(fn: lambda.IFunction, ctx: GrantContext): void {
@@ -111,7 +112,7 @@ export function grantQuery(fn: lambda.IFunction, ctx: GrantContext): void {
     'results/*',
     'Athena names result files per query execution below the workgroup output prefix.',
   );
-  allowLakeFormation(fn, config);
+  allowLakeFormation(fn, ctx, 'reader');
 }
 
 function glueArns(scope: lambda.IFunction, config: AppConfig): string[] {
@@ -163,8 +164,26 @@ function allowWarehouse(fn: lambda.IFunction, bucket: s3.IBucket, objectActions:
   );
 }
 
-function allowLakeFormation(fn: lambda.IFunction, config: AppConfig): void {
+/**
+ * Where Lake Formation governs the catalog, IAM alone does not let a role see the database:
+ * each role gets Lake Formation grants on the database and the table, and GetDataAccess.
+ */
+function allowLakeFormation(
+  fn: lambda.IFunction,
+  ctx: GrantContext,
+  access: LakeFormationAccess,
+): void {
+  const { config, lakehouse } = ctx;
   if (!config.lakeFormation) return;
+  if (lakehouse.database && lakehouse.table) {
+    lakeFormationGrants(roleOf(fn), {
+      database: lakehouse.database,
+      table: lakehouse.table,
+      databaseName: config.namespace,
+      tableName: config.table,
+      access,
+    });
+  }
   // Lake Formation vends data access per call; the action takes no resource narrower than *.
   allow(fn, ['lakeformation:GetDataAccess'], ['*']);
   acknowledge(

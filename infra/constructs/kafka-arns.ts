@@ -13,20 +13,22 @@ export interface KafkaArns {
  * the same stack), so the statements stay scoped either way.
  */
 export function kafkaArns(clusterArn: string, topic: string, group: string): KafkaArns {
-  if (!Token.isUnresolved(clusterArn)) {
-    const [prefix, nameAndUuid] = clusterArn.split(':cluster/');
-    return {
-      cluster: clusterArn,
-      topic: `${prefix}:topic/${nameAndUuid}/${topic}`,
-      group: `${prefix}:group/${nameAndUuid}/${group}`,
-    };
-  }
-  const parts = Fn.split(':cluster/', clusterArn);
-  const prefix = Fn.select(0, parts);
-  const nameAndUuid = Fn.select(1, parts);
   return {
     cluster: clusterArn,
-    topic: Fn.join('', [prefix, ':topic/', nameAndUuid, '/', topic]),
-    group: Fn.join('', [prefix, ':group/', nameAndUuid, '/', group]),
+    topic: kafkaTopicArn(clusterArn, topic),
+    group: kafkaChildArn(clusterArn, 'group', group),
   };
+}
+
+export function kafkaTopicArn(clusterArn: string, topic: string): string {
+  return kafkaChildArn(clusterArn, 'topic', topic);
+}
+
+function kafkaChildArn(clusterArn: string, kind: 'topic' | 'group', name: string): string {
+  if (!Token.isUnresolved(clusterArn)) {
+    const [prefix, nameAndUuid] = clusterArn.split(':cluster/');
+    return `${prefix}:${kind}/${nameAndUuid}/${name}`;
+  }
+  const parts = Fn.split(':cluster/', clusterArn);
+  return Fn.join('', [Fn.select(0, parts), `:${kind}/`, Fn.select(1, parts), `/${name}`]);
 }

@@ -4,6 +4,7 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { AppConfig } from '../config';
+import { alertTable } from './alert-table';
 import { WAREHOUSE_PREFIX } from './function-env';
 import { acknowledge } from './nag';
 import { secureBucket } from './secure-bucket';
@@ -25,6 +26,7 @@ export class Lakehouse extends Construct {
   readonly deadLetterBucket: s3.Bucket;
   readonly warehouseBucket?: s3.Bucket;
   readonly database?: glue.CfnDatabase;
+  readonly table?: glue.CfnTable;
   readonly resultsBucket?: s3.Bucket;
   readonly workgroup?: athena.CfnWorkGroup;
 
@@ -53,14 +55,25 @@ export class Lakehouse extends Construct {
     if (config.target !== 'aws') return;
 
     this.warehouseBucket = secureBucket(this, 'WarehouseBucket', logged('warehouse'));
+    const databaseLocation = `s3://${this.warehouseBucket.bucketName}/${WAREHOUSE_PREFIX}/${config.namespace}.db`;
     this.database = new glue.CfnDatabase(this, 'Database', {
       catalogId: Stack.of(this).account,
       databaseInput: {
         name: config.namespace,
         description: 'Sensor alerts (Apache Iceberg tables)',
         // Tables created through the Glue Iceberg REST endpoint without a location land here.
-        locationUri: `s3://${this.warehouseBucket.bucketName}/${WAREHOUSE_PREFIX}/${config.namespace}.db`,
+        locationUri: databaseLocation,
       },
+    });
+    // Kept or deleted together with the warehouse bucket that holds their data: deleting the
+    // database deletes its tables' catalog entries (never their files).
+    this.database.applyRemovalPolicy(removalPolicy);
+    this.table = alertTable(this, 'AlertTable', {
+      database: this.database,
+      databaseName: config.namespace,
+      tableName: config.table,
+      location: `${databaseLocation}/${config.table}`,
+      removalPolicy,
     });
 
     if (!config.athena.enabled) return;

@@ -34,10 +34,20 @@ export function secureBucketProps(options: SecureBucketOptions): s3.BucketProps 
   };
 }
 
+/**
+ * A bucket with those defaults. Its bucket policy (TLS only, log delivery) follows the bucket's
+ * removal policy, so that a kept bucket keeps refusing plain HTTP after the stack is gone.
+ */
 export function secureBucket(
   scope: Construct,
   id: string,
   options: SecureBucketOptions,
 ): s3.Bucket {
-  return new s3.Bucket(scope, id, secureBucketProps(options));
+  const bucket = new s3.Bucket(scope, id, secureBucketProps(options));
+  bucket.policy?.applyRemovalPolicy(options.removalPolicy);
+  // The log bucket's policy gains its log-delivery statement (or is created) by this bucket.
+  if (options.accessLogs instanceof s3.Bucket) {
+    options.accessLogs.policy?.applyRemovalPolicy(options.removalPolicy);
+  }
+  return bucket;
 }

@@ -1,4 +1,4 @@
-import { Fn, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Fn, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -20,6 +20,8 @@ export interface FunctionNetwork {
 export interface StreamingProps {
   config: StreamingConfig;
   removalPolicy: RemovalPolicy;
+  /** Whether an event source mapping polls the brokers (and writes failed batches to S3). */
+  withMapping: boolean;
 }
 
 // Construct id CDK gives the AwsCustomResource singleton provider function.
@@ -42,6 +44,8 @@ export class Streaming extends Construct {
   readonly secret?: secretsmanager.ISecret;
   /** Set when the brokers are reachable only inside a VPC. */
   readonly network?: FunctionNetwork;
+  /** The S3 gateway endpoint added to a configured network's route tables, if any. */
+  readonly s3Endpoint?: ec2.CfnVPCEndpoint;
 
   constructor(scope: Construct, id: string, props: StreamingProps) {
     super(scope, id);
@@ -59,6 +63,7 @@ export class Streaming extends Construct {
       case 'msk':
         this.clusterArn = config.clusterArn;
         this.network = config.network ? this.importNetwork(config.network) : undefined;
+        this.s3Endpoint = this.onFailureEndpoint(config.network, props.withMapping, 'msk');
         this.brokers = config.bootstrapBrokers?.join(',') ?? this.lookupBrokers(config.clusterArn);
         this.auth = 'msk-iam';
         this.tls = true;
@@ -68,6 +73,9 @@ export class Streaming extends Construct {
         this.auth = config.authentication;
         this.tls = config.tls;
         this.network = config.network ? this.importNetwork(config.network) : undefined;
+        this.s3Endpoint = config.network
+          ? this.onFailureEndpoint(config.network, props.withMapping, 'self-managed')
+          : undefined;
         this.secret = config.saslSecretArn
           ? secretsmanager.Secret.fromSecretCompleteArn(this, 'SaslSecret', config.saslSecretArn)
           : undefined;
@@ -142,7 +150,24 @@ export class Streaming extends Construct {
         },
       ],
     });
+    // Retain what the kept cluster's network interfaces use (VPC, subnets, its security group
+    // and the rule that lets the mapping's pollers in), so that a destroy with removal policy
+    // retain neither fails on them nor leaves the cluster without its network. Route tables,
+    // endpoints, the flow log and the client security group are deleted with the stack.
     cluster.applyRemovalPolicy(removalPolicy);
+    vpc.applyRemovalPolicy(removalPolicy);
+    for (const subnet of vpc.selectSubnets(subnets).subnets) {
+      (subnet as ec2.Subnet).applyRemovalPolicy(removalPolicy);
+    }
+    clusterSg.applyRemovalPolicy(removalPolicy);
+    for (const child of clusterSg.node.children) {
+      if (
+        child instanceof ec2.CfnSecurityGroupIngress &&
+        child.sourceSecurityGroupId === clusterSg.securityGroupId
+      ) {
+        child.applyRemovalPolicy(removalPolicy);
+      }
+    }
     return {
       clusterArn: cluster.attrArn,
       network: { vpc, subnets, securityGroups: [clientSg] },
@@ -155,15 +180,55 @@ export class Streaming extends Construct {
       // Only the subnets below are used; their zones do not matter to Lambda.
       availabilityZones: Fn.getAzs(),
     });
+    Annotations.of(vpc).acknowledgeWarning(
+      '@aws-cdk/aws-ec2:vpcAttributeIsListTokenavailabilityZones',
+      'Only the configured subnets are used, by id; nothing selects subnets by zone.',
+    );
+    const subnets = network.subnetIds.map((id, i) => {
+      const subnet = ec2.Subnet.fromSubnetId(this, `Subnet${i}`, id);
+      Annotations.of(subnet).acknowledgeWarning(
+        '@aws-cdk/aws-ec2:noSubnetRouteTableId',
+        'Nothing reads the route table of a configured subnet; the S3 endpoint takes route table ids from the configuration.',
+      );
+      return subnet;
+    });
     return {
       vpc,
-      subnets: {
-        subnets: network.subnetIds.map((id, i) => ec2.Subnet.fromSubnetId(this, `Subnet${i}`, id)),
-      },
+      subnets: { subnets },
       securityGroups: network.securityGroupIds.map((id, i) =>
         ec2.SecurityGroup.fromSecurityGroupId(this, `SecurityGroup${i}`, id),
       ),
     };
+  }
+
+  /**
+   * The mapping writes failed batches to S3 from the subnets it polls from. With route tables
+   * configured, an S3 gateway endpoint gives those subnets S3 without a NAT gateway; without,
+   * synthesis warns, since nothing in the template can tell whether they reach S3.
+   */
+  private onFailureEndpoint(
+    network: NetworkConfig | undefined,
+    withMapping: boolean,
+    mode: 'msk' | 'self-managed',
+  ): ec2.CfnVPCEndpoint | undefined {
+    if (!withMapping) return undefined;
+    const routeTableIds = network?.s3EndpointRouteTableIds;
+    if (network && routeTableIds && routeTableIds.length > 0) {
+      return new ec2.CfnVPCEndpoint(this, 'S3GatewayEndpoint', {
+        vpcId: network.vpcId,
+        serviceName: ec2.GatewayVpcEndpointAwsService.S3.name,
+        vpcEndpointType: 'Gateway',
+        routeTableIds,
+      });
+    }
+    const where = mode === 'msk' ? "the cluster's subnets" : 'the subnets of streaming.network';
+    Annotations.of(this).addWarningV2(
+      'sensor-alerts:on-failure-s3-endpoint',
+      `The event source mapping writes failed batches to S3 from ${where}: they need a NAT gateway ` +
+        'or an S3 gateway endpoint. Set streaming.network.s3EndpointRouteTableIds to the route ' +
+        'tables of those subnets to have the stack add the endpoint (docs/deploy.md).',
+    );
+    return undefined;
   }
 
   /** GetBootstrapBrokers at deploy time: MSK hands out broker addresses only after creation. */

@@ -1,22 +1,30 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { AppConfig } from '../config';
-import { ClassifierAlarms } from '../constructs/alarms';
+import { alarmAction, ConsumerLagAlarm, TableMetadataAlarm } from '../constructs/alarms';
 import { addClassifierSource } from '../constructs/classifier-source';
-import { type DeployedValues, functionEnv } from '../constructs/function-env';
+import {
+  type DeployedValues,
+  functionEnv,
+  kafkaEnv,
+  serviceName,
+} from '../constructs/function-env';
 import { grantClassifier, grantGenerator, grantQuery } from '../constructs/grants';
+import { KafkaTopics, pipelineTopics } from '../constructs/kafka-topics';
 import { Lakehouse } from '../constructs/lakehouse';
 import { PipelineFunction } from '../constructs/pipeline-function';
+import { logGroupsFollow } from '../constructs/removal';
 import { Streaming } from '../constructs/streaming';
 
 export interface SensorAlertsStackProps extends StackProps {
   config: AppConfig;
 }
 
-/** The whole pipeline on one target: streaming, storage and catalog, the three functions. */
+/** The whole pipeline on one target: streaming, storage and catalog, topics, the functions. */
 export class SensorAlertsStack extends Stack {
   readonly streaming: Streaming;
   readonly lakehouse: Lakehouse;
+  readonly topics?: KafkaTopics;
   readonly generator: PipelineFunction;
   readonly classifier: PipelineFunction;
   readonly query?: PipelineFunction;
@@ -26,9 +34,15 @@ export class SensorAlertsStack extends Stack {
     const { config } = props;
     const removalPolicy =
       config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const action = alarmAction(this, config.alarms.snsTopicArn);
+    logGroupsFollow(this, removalPolicy);
 
     // Build: streaming and storage first; the functions' environment refers to both.
-    this.streaming = new Streaming(this, 'Streaming', { config: config.streaming, removalPolicy });
+    this.streaming = new Streaming(this, 'Streaming', {
+      config: config.streaming,
+      removalPolicy,
+      withMapping: config.eventSource.enabled,
+    });
     this.lakehouse = new Lakehouse(this, 'Lakehouse', { config, removalPolicy });
     const values: DeployedValues = {
       region: this.region,
@@ -49,14 +63,24 @@ export class SensorAlertsStack extends Stack {
       removalPolicy,
       bundleTarget: config.target,
     };
+    if (config.kafkaTopics.create) {
+      this.topics = new KafkaTopics(this, 'KafkaTopics', {
+        ...fnDefaults,
+        topics: pipelineTopics(config),
+        streaming: this.streaming,
+        kafkaEnvironment: kafkaEnv(values),
+        deleteTopics: removalPolicy === RemovalPolicy.DESTROY,
+      });
+    }
     this.generator = new PipelineFunction(this, 'Generator', {
       ...fnDefaults,
       name: 'generator',
       description: 'Produces simulated sensor readings to Kafka',
       environment: functionEnv('generator', config, values),
       memoryMb: config.functions.generatorMemoryMb,
-      timeout: Duration.minutes(1),
+      timeout: Duration.seconds(config.functions.generatorTimeoutSeconds),
       network: this.streaming.network,
+      alarms: { onError: 'its error says how many readings were sent', action },
     });
     this.classifier = new PipelineFunction(this, 'Classifier', {
       ...fnDefaults,
@@ -65,6 +89,7 @@ export class SensorAlertsStack extends Stack {
       environment: functionEnv('classifier', config, values),
       memoryMb: config.functions.classifierMemoryMb,
       timeout: Duration.seconds(config.functions.classifierTimeoutSeconds),
+      alarms: { onError: 'the batch is retried from Kafka', action },
     });
     // Athena on AWS; on LocalStack (no Athena) the local engine, DuckDB shipped with the bundle.
     if (this.lakehouse.workgroup || config.target === 'localstack') {
@@ -77,6 +102,7 @@ export class SensorAlertsStack extends Stack {
         environment: functionEnv('query', config, values),
         memoryMb: config.functions.queryMemoryMb,
         timeout: Duration.minutes(2),
+        alarms: { onError: 'the query failed', action },
       });
     }
 
@@ -86,21 +112,29 @@ export class SensorAlertsStack extends Stack {
     grantClassifier(this.classifier.fn, grantContext);
     if (this.query) grantQuery(this.query.fn, grantContext);
 
-    // Wire: the topic drives the classifier; alarms watch it.
+    // Wire: the topic drives the classifier once it exists; alarms watch lag and the table.
     if (config.eventSource.enabled) {
-      addClassifierSource({
+      const mapping = addClassifierSource({
         config,
         streaming: this.streaming,
         classifier: this.classifier.fn,
         onFailureBucket: this.lakehouse.deadLetterBucket,
       });
+      this.topics?.requireTopic(mapping, config.topic);
+      new ConsumerLagAlarm(this, 'ClassifierLag', {
+        fn: this.classifier.fn,
+        threshold: config.alarms.offsetLagThreshold,
+        provisioned: config.eventSource.provisioned,
+        action,
+      });
     }
-    new ClassifierAlarms(this, 'ClassifierAlarms', {
-      classifier: this.classifier.fn,
-      offsetLagThreshold: config.alarms.offsetLagThreshold,
-      withOffsetLag: config.eventSource.enabled,
-      snsTopicArn: config.alarms.snsTopicArn,
-    });
+    if (this.lakehouse.table) {
+      new TableMetadataAlarm(this, 'TableMetadata', {
+        serviceName: serviceName('committer'),
+        thresholdMb: config.alarms.tableMetadataMb,
+        action,
+      });
+    }
 
     this.addOutputs(config);
   }
@@ -117,6 +151,13 @@ export class SensorAlertsStack extends Stack {
     out('DeadLetterBucketName', this.lakehouse.deadLetterBucket.bucketName, 'Rejected records');
     out('KafkaBootstrapBrokers', this.streaming.brokers, 'Bootstrap servers the generator uses');
     out('InvokeGenerator', invoke(this.generator, '{"numReadings":200}'), 'Produce readings');
+    out(
+      'OnDestroy',
+      config.removalPolicy === 'destroy'
+        ? 'cdk destroy deletes everything, data included (removalPolicy=destroy)'
+        : 'cdk destroy keeps the data: buckets, Glue database and table, log groups, topics, and an MSK Serverless cluster with its VPC, subnets and security group (removalPolicy=retain; see docs/deploy.md for what they cost)',
+      'What cdk destroy keeps',
+    );
     if (this.lakehouse.warehouseBucket) {
       out('WarehouseBucketName', this.lakehouse.warehouseBucket.bucketName, 'Iceberg warehouse');
     }

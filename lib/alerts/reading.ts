@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseTimestampMicros } from './timestamp';
+import { readTimestampMicros } from './timestamp';
 
 /** Largest message value the classifier accepts; a reading is well under 200 bytes. */
 export const DEFAULT_MAX_VALUE_BYTES = 64 * 1024;
@@ -27,6 +27,8 @@ export type RejectReason =
   | 'oversized'
   | 'not_utf8'
   | 'invalid_json'
+  /** A string holds a lone UTF-16 surrogate (a JSON escape such as `\ud800`): not Unicode text. */
+  | 'invalid_text'
   | 'invalid_reading';
 
 export type ParsedReading =
@@ -41,7 +43,12 @@ const readingSchema = z.object({
   timestamp: z
     .string()
     .max(64)
-    .refine((s) => parseTimestampMicros(s) !== undefined, 'must be an ISO-8601 timestamp'),
+    .transform((s, ctx) => {
+      const parsed = readTimestampMicros(s);
+      if (parsed.ok) return parsed.micros;
+      ctx.addIssue({ code: 'custom', message: parsed.reason });
+      return z.NEVER;
+    }),
   location: z.string().max(MAX_TEXT_FIELD_LENGTH).nullish(),
 });
 
@@ -74,6 +81,10 @@ export function parseReading(
   } catch (error) {
     return { ok: false, reason: 'invalid_json', detail: (error as Error).message };
   }
+  const malformed = firstLoneSurrogate(json, '');
+  if (malformed !== undefined) {
+    return { ok: false, reason: 'invalid_text', detail: malformed };
+  }
   const result = readingSchema.safeParse(json);
   if (!result.success) {
     const detail = result.error.issues
@@ -87,8 +98,39 @@ export function parseReading(
     reading: {
       sensorId: r.sensor_id,
       temperature: r.temperature,
-      readingTimestampMicros: parseTimestampMicros(r.timestamp)!,
+      readingTimestampMicros: r.timestamp,
       location: r.location ?? null,
     },
   };
+}
+
+// Below this depth a value is not a reading anyway; the walk stops instead of recursing on.
+const MAX_DEPTH = 32;
+
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Where the first string (or key) with a lone surrogate is, described for the dead letter.
+ * `JSON.parse` turns an escaped `\ud800` into a string that is not valid Unicode; stored, it
+ * would come back as U+FFFD, silently altered.
+ */
+function firstLoneSurrogate(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return describeSurrogate(value, path || '(root)');
+  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const keyProblem = describeSurrogate(key, `${path || '(root)'} key`);
+    if (keyProblem !== undefined) return keyProblem;
+    const childPath = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    const found = firstLoneSurrogate(child, childPath, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function describeSurrogate(text: string, where: string): string | undefined {
+  const m = LONE_SURROGATE.exec(text);
+  if (!m) return undefined;
+  const hex = m[0].charCodeAt(0).toString(16).padStart(4, '0');
+  return `${where}: lone surrogate \\u${hex} at index ${m.index} is not valid Unicode text`;
 }

@@ -279,8 +279,9 @@ async function committedOffsetsOf(
       `${deps.topic} and consumer group ${deps.consumerGroup} (table property ${key} and the ` +
       'snapshot summaries): committing could append records a second time. If the rows are this ' +
       `group's, set the property to the last offset per partition already in the table, e.g. ` +
-      `ALTER TABLE ... SET TBLPROPERTIES ('${key}'='{"0":1234}'); if they are not, point the ` +
-      'pipeline at its own table.',
+      `ALTER TABLE ... SET TBLPROPERTIES ('${key}'='{"0":1234}'). If they are not (another ` +
+      `pipeline's, or a topic deleted and created again, whose offsets start at 0 anew), set it to ` +
+      `'{}' to start this group from scratch.`,
   );
 }
 

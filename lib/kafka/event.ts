@@ -13,6 +13,11 @@ export interface KafkaRecord {
   key: Uint8Array | null;
   value: Uint8Array | null;
   headers: KafkaHeader[];
+  /**
+   * Keys of headers the event carried in a shape that could not be decoded (not a byte array);
+   * they are left out of `headers` rather than failing the batch. Absent when there were none.
+   */
+  undecodableHeaders?: string[];
 }
 
 export interface KafkaHeader {
@@ -20,7 +25,10 @@ export interface KafkaHeader {
   value: Uint8Array;
 }
 
-/** A record as it appears in a Lambda Kafka event: base64 key and value, headers as byte arrays. */
+/**
+ * A record as it appears in a Lambda Kafka event: base64 key and value, headers as byte arrays
+ * (0..255 here; some runtimes deliver Java's signed bytes, -128..127, which are read as well).
+ */
 export interface LambdaKafkaRecord {
   topic: string;
   partition: number;
@@ -32,17 +40,27 @@ export interface LambdaKafkaRecord {
   headers: Record<string, number[]>[];
 }
 
+/**
+ * Marks an event that puts a diverted batch back: `source` names the on-failure destination and
+ * the batch in it. A classifier de-duplicates such records by lineage, not by committed offsets.
+ */
+export interface ReplayMarker {
+  source: string;
+}
+
 export interface MskKafkaEvent {
   eventSource: 'aws:kafka';
   eventSourceArn: string;
   bootstrapServers: string;
   records: Record<string, LambdaKafkaRecord[]>;
+  replay?: ReplayMarker;
 }
 
 export interface SelfManagedKafkaEvent {
   eventSource: 'SelfManagedKafka';
   bootstrapServers: string;
   records: Record<string, LambdaKafkaRecord[]>;
+  replay?: ReplayMarker;
 }
 
 /** The two shapes Lambda's Kafka event source mappings deliver. */
@@ -56,7 +74,8 @@ const recordSchema = z.object({
   timestampType: z.enum(['CREATE_TIME', 'LOG_APPEND_TIME']),
   key: z.string().nullish(),
   value: z.string().nullish(),
-  headers: z.array(z.record(z.string(), z.array(z.number().int().min(0).max(255)))).default([]),
+  // Decoded leniently by decodeHeaders: a header the function cannot read must not fail a batch.
+  headers: z.unknown(),
 });
 
 const eventSchema = z.object({
@@ -98,13 +117,65 @@ export function decodeKafkaEvent(event: unknown): KafkaRecord[] {
         timestampType: r.timestampType,
         key: r.key == null ? null : base64Bytes(r.key),
         value: r.value == null ? null : base64Bytes(r.value),
-        headers: r.headers.flatMap((h) =>
-          Object.entries(h).map(([key, bytes]) => ({ key, value: Uint8Array.from(bytes) })),
-        ),
+        ...decodeHeaders(r.headers),
       });
     }
   }
   return out;
+}
+
+const isByte = (n: unknown): n is number =>
+  typeof n === 'number' && Number.isInteger(n) && n >= -128 && n <= 255;
+
+/**
+ * Header values as bytes. Lambda lists them as arrays of numbers: unsigned (0..255), or Java's
+ * signed bytes (-128..127) from some runtimes; both are read. Anything else (a string, null,
+ * numbers out of range, a malformed list) is left out and its key reported.
+ */
+export function decodeHeaders(raw: unknown): Pick<KafkaRecord, 'headers' | 'undecodableHeaders'> {
+  const headers: KafkaHeader[] = [];
+  const undecodable: string[] = [];
+  if (raw !== undefined && raw !== null) {
+    const entries = Array.isArray(raw) ? raw : [raw];
+    for (const entry of entries) {
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+        undecodable.push('(malformed header entry)');
+        continue;
+      }
+      for (const [key, value] of Object.entries(entry)) {
+        if (Array.isArray(value) && value.every(isByte)) {
+          headers.push({ key, value: Uint8Array.from(value, (n) => n & 0xff) });
+        } else {
+          undecodable.push(key);
+        }
+      }
+    }
+  }
+  return undecodable.length > 0 ? { headers, undecodableHeaders: undecodable } : { headers };
+}
+
+const replaySchema = z.object({ source: z.string().min(1) });
+
+/**
+ * The replay marker of an event, when it has one: the replay tool's events carry
+ * `"replay": {"source": "<destination>#<batch>"}` beside the usual Lambda Kafka fields.
+ * Throws KafkaEventError when the field is there but malformed, rather than treating a replay
+ * as a normal delivery.
+ */
+export function replayMarkerOf(event: unknown): ReplayMarker | undefined {
+  if (event === null || typeof event !== 'object' || !('replay' in event)) return undefined;
+  const parsed = replaySchema.safeParse((event as { replay: unknown }).replay);
+  if (!parsed.success) {
+    throw new KafkaEventError(`malformed replay marker: ${z.prettifyError(parsed.error)}`, {
+      cause: parsed.error,
+    });
+  }
+  return { source: parsed.data.source };
+}
+
+/** The same event, marked as the replay of a diverted batch from `source`. */
+export function withReplayMarker<E extends LambdaKafkaEvent>(event: E, source: string): E {
+  return { ...event, replay: { source } };
 }
 
 export type BuildEventOptions =

@@ -9,6 +9,7 @@ export { KafkaConfigError, KafkaEventError, KafkaTopicError } from './errors';
 export {
   type BuildEventOptions,
   buildKafkaEvent,
+  decodeHeaders,
   decodeKafkaEvent,
   eventSourceKey,
   type KafkaHeader,
@@ -16,6 +17,9 @@ export {
   type LambdaKafkaEvent,
   type LambdaKafkaRecord,
   type MskKafkaEvent,
+  type ReplayMarker,
+  replayMarkerOf,
   type SelfManagedKafkaEvent,
+  withReplayMarker,
 } from './event';
 export { type EnsureTopicOptions, ensureTopic } from './topics';

@@ -14,8 +14,12 @@ export interface EsmOptions {
   functionName: string | undefined;
   endpoint: string | undefined;
   region: string | undefined;
-  maxRetries: number;
-  onFailure: string;
+  /** Undefined: retry a failing batch until it succeeds (Lambda's on-demand mode). */
+  maxRetries: number | undefined;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Only with maxRetries: file.jsonl, s3://bucket/prefix or kafka://topic. */
+  onFailure: string | undefined;
   eventSource: EventSourceKind;
   partitions: number;
   concurrency: number;
@@ -32,9 +36,16 @@ export const ESM_USAGE = `Usage: npm run esm -- [options]
   --function-name F    function to invoke with --invoke lambda
   --endpoint URL       Lambda endpoint with --invoke lambda, e.g. http://localhost:4566
   --region R           Lambda region with --invoke lambda
-  --max-retries N      retries of a failing batch, 0-100 (default 3)
-  --on-failure D       file.jsonl or s3://bucket/prefix for failed batches
-                       (default .local/esm/failed-batches.jsonl)
+  --retry-base-ms N    first retry delay, 1-600000; doubles per retry, with full jitter (default 500)
+  --retry-max-ms N     longest retry delay, 1-3600000 (default 30000)
+                       By default a failing batch is retried until it succeeds, as Lambda's
+                       on-demand Kafka mappings do: nothing is skipped, every retry is logged.
+  --max-retries N      bound the retries, 0-10000, as provisioned mode's MaximumRetryAttempts;
+                       a batch that uses them up goes to --on-failure (logged as an error and
+                       counted as diverted), or stops the runner when there is none
+  --on-failure D       with --max-retries: file.jsonl, s3://bucket/prefix or kafka://topic for
+                       diverted batches, in Lambda's on-failure format; put them back into the
+                       table with: npm run replay -- D
   --event-source K     self-managed or msk: the event shape (default self-managed)
   --partitions N       partitions when creating the topic, 1-1000 (default 1)
   --concurrency N      partitions processed in parallel, 1-64 (default 1)
@@ -52,6 +63,17 @@ export function parseEsmArgs(argv: readonly string[]): EsmOptions {
   if (invoke === 'lambda' && !values['function-name']) {
     throw new EsmUsageError('--invoke lambda needs --function-name');
   }
+  const maxRetries =
+    values['max-retries'] === undefined
+      ? undefined
+      : integer(values['max-retries'], 'max-retries', 0, 10_000);
+  if (values['on-failure'] !== undefined && maxRetries === undefined) {
+    throw new EsmUsageError(
+      '--on-failure needs --max-retries: by default a failing batch is retried until it ' +
+        'succeeds, so nothing would ever be diverted',
+    );
+  }
+  if (values['on-failure'] === '') throw new EsmUsageError('--on-failure needs a destination');
   return {
     topic: values.topic,
     group: values.group,
@@ -62,7 +84,9 @@ export function parseEsmArgs(argv: readonly string[]): EsmOptions {
     functionName: values['function-name'],
     endpoint: values.endpoint,
     region: values.region,
-    maxRetries: integer(values['max-retries'], 'max-retries', 0, 100),
+    maxRetries,
+    retryBaseMs: integer(values['retry-base-ms'], 'retry-base-ms', 1, 600_000),
+    retryMaxMs: integer(values['retry-max-ms'], 'retry-max-ms', 1, 3_600_000),
     onFailure: values['on-failure'],
     eventSource: oneOf(values['event-source'], 'event-source', ['self-managed', 'msk'] as const),
     partitions: integer(values.partitions, 'partitions', 1, 1000),
@@ -86,8 +110,10 @@ function parse(argv: readonly string[]) {
       'function-name': { type: 'string' },
       endpoint: { type: 'string' },
       region: { type: 'string' },
-      'max-retries': { type: 'string', default: '3' },
-      'on-failure': { type: 'string', default: '.local/esm/failed-batches.jsonl' },
+      'max-retries': { type: 'string' },
+      'retry-base-ms': { type: 'string', default: '500' },
+      'retry-max-ms': { type: 'string', default: '30000' },
+      'on-failure': { type: 'string' },
       'event-source': { type: 'string', default: 'self-managed' },
       partitions: { type: 'string', default: '1' },
       concurrency: { type: 'string', default: '1' },

@@ -1,5 +1,13 @@
+/** Root of the local event source mapping's errors. */
+export class EsmError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EsmError';
+  }
+}
+
 /** The function returned an error (or the Invoke call itself failed) for a batch. */
-export class InvokeError extends Error {
+export class InvokeError extends EsmError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'InvokeError';
@@ -7,7 +15,7 @@ export class InvokeError extends Error {
 }
 
 /** A batch exhausted its retries and could not be written to the on-failure destination. */
-export class FailureDestinationError extends Error {
+export class FailureDestinationError extends EsmError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'FailureDestinationError';
@@ -15,7 +23,7 @@ export class FailureDestinationError extends Error {
 }
 
 /** The runner did not reach the awaited state in time. */
-export class RunnerTimeoutError extends Error {
+export class RunnerTimeoutError extends EsmError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'RunnerTimeoutError';
@@ -23,9 +31,17 @@ export class RunnerTimeoutError extends Error {
 }
 
 /** A command-line flag of `npm run esm` is unknown, missing or out of range. */
-export class EsmUsageError extends Error {
+export class EsmUsageError extends EsmError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'EsmUsageError';
+  }
+}
+
+/** The runner's options contradict each other. */
+export class RunnerConfigError extends EsmError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RunnerConfigError';
   }
 }

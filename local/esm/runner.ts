@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { type BuildEventOptions, buildKafkaEvent, type KafkaRecord } from '../../lib/kafka/event';
-import { RunnerTimeoutError } from './errors';
-import type { FailedBatchRecord, FailureDestination } from './failure-destination';
+import { RunnerConfigError, RunnerTimeoutError } from './errors';
+import type { FailureDestination } from './failure-destination';
 import type { Invoker } from './invokers';
 import { chunk, retryDelayMs, toKafkaRecord } from './records';
+
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 const HEARTBEAT_MS = 3_000;
 
@@ -28,12 +30,23 @@ export interface EsmRunnerOptions {
   batchWindowMs?: number;
   /** Shape of the delivered event (default SelfManagedKafka). */
   event?: BuildEventOptions;
-  /** Retries after the first failed invocation (default 3), then the on-failure destination. */
+  /**
+   * Retries after the first failed invocation. Unset (the default) retries a failing batch until
+   * it succeeds, as Lambda's on-demand Kafka mappings do; a number bounds them, as provisioned
+   * mode's MaximumRetryAttempts does, after which the batch goes to `onFailure`.
+   */
   maxRetries?: number;
+  /** First retry delay before jitter (default 500 ms); it doubles per attempt up to retryMaxMs. */
   retryBaseMs?: number;
+  /** Longest retry delay (default 30 s). */
   retryMaxMs?: number;
-  /** Without one, a batch that exhausts its retries stops the runner (nothing is skipped). */
+  /**
+   * Where a batch goes once its bounded retries are used up; only with `maxRetries`. Without
+   * one, such a batch stops the runner instead (nothing is skipped).
+   */
   onFailure?: FailureDestination;
+  /** Named in on-failure records (default classifier). */
+  functionName?: string;
   /** Partitions processed in parallel; each partition stays in order (default 1). */
   partitionsConcurrently?: number;
   /** Start at the earliest offset when the group has none (Lambda's TRIM_HORIZON; default). */
@@ -53,7 +66,9 @@ export interface RunnerStats {
   records: number;
   invocations: number;
   retries: number;
-  failedBatches: number;
+  /** Batches that used up their retries and went to the on-failure destination. */
+  divertedBatches: number;
+  divertedRecords: number;
   /** Per partition, the highest offset this runner committed to Kafka. */
   committed: Record<number, string>;
   lastResult: unknown;
@@ -70,7 +85,8 @@ const consoleLogger: RunnerLogger = {
  * Consumes a topic the way Lambda's Kafka event source mapping does and invokes a function
  * with each batch: records of one partition per event, in offset order, and the group's
  * offsets committed only after the function succeeded (or the batch went to the on-failure
- * destination), so a crash redelivers rather than loses.
+ * destination), so a crash redelivers rather than loses. A failing batch is retried until it
+ * succeeds unless retries are bounded; every retry and every diverted batch is logged.
  */
 export class EventSourceMappingRunner {
   readonly stats: RunnerStats = {
@@ -78,7 +94,8 @@ export class EventSourceMappingRunner {
     records: 0,
     invocations: 0,
     retries: 0,
-    failedBatches: 0,
+    divertedBatches: 0,
+    divertedRecords: 0,
     committed: {},
     lastResult: undefined,
     crashed: false,
@@ -90,9 +107,17 @@ export class EventSourceMappingRunner {
   private stopping: Promise<void> | undefined;
   private progressTimer: NodeJS.Timeout | undefined;
   private readonly log: RunnerLogger;
+  /** Aborted by stop(): a batch waiting for its next retry gives up and stays uncommitted. */
+  private readonly stopped = new AbortController();
 
   constructor(private readonly options: EsmRunnerOptions) {
     this.log = options.logger ?? consoleLogger;
+    if (options.onFailure && options.maxRetries === undefined) {
+      throw new RunnerConfigError(
+        'an on-failure destination needs bounded retries (maxRetries): by default a failing ' +
+          'batch is retried until it succeeds, and nothing is diverted',
+      );
+    }
   }
 
   async start(): Promise<void> {
@@ -138,7 +163,7 @@ export class EventSourceMappingRunner {
       // would be handed to another member while this delivery is still running.
       const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
       try {
-        const delivered = await this.deliver(part);
+        const delivered = await this.deliver(part, () => !isRunning() || isStale());
         if (delivered === 'stopped') return;
         if (isStale()) return; // rebalanced meanwhile: the new owner delivers these records again
         const last = part[part.length - 1]!;
@@ -163,60 +188,89 @@ export class EventSourceMappingRunner {
     }
   }
 
-  /** How the batch was handled: by the function, by the failure destination, or not at all. */
-  private async deliver(records: KafkaRecord[]): Promise<'invoked' | 'failed-over' | 'stopped'> {
+  /**
+   * How the batch was handled: by the function, by the failure destination, or not at all (the
+   * runner stops, or the partition moved to another member: its offsets stay uncommitted and
+   * the batch is delivered again).
+   */
+  private async deliver(
+    records: KafkaRecord[],
+    abandoned: () => boolean,
+  ): Promise<'invoked' | 'failed-over' | 'stopped'> {
     const o = this.options;
-    const event = buildKafkaEvent(
-      records,
-      o.event ?? { eventSource: 'SelfManagedKafka', bootstrapServers: 'local' },
-    );
-    const maxRetries = o.maxRetries ?? 3;
+    const shape: BuildEventOptions = o.event ?? {
+      eventSource: 'SelfManagedKafka',
+      bootstrapServers: 'local',
+    };
+    const event = buildKafkaEvent(records, shape);
+    const maxRetries = o.maxRetries ?? Number.POSITIVE_INFINITY;
+    const first = records[0]!;
+    const last = records[records.length - 1]!;
+    const where = {
+      partition: first.partition,
+      firstOffset: first.offset.toString(),
+      lastOffset: last.offset.toString(),
+      records: records.length,
+    };
     let lastError: unknown;
-    for (let attempt = 0; attempt <= maxRetries; attempt++) {
-      if (attempt > 0) {
-        this.stats.retries++;
-        await sleep(retryDelayMs(attempt, o.retryBaseMs ?? 200, o.retryMaxMs ?? 10_000));
-      }
+    let attempt = 0;
+    for (;;) {
+      attempt++;
       this.stats.invocations++;
       try {
         this.stats.lastResult = await o.invoke(event);
+        if (attempt > 1) this.log.info('batch succeeded after retries', { ...where, attempt });
         return 'invoked';
       } catch (error) {
         lastError = error;
-        this.log.warn('invocation failed', {
-          attempt: attempt + 1,
-          partition: records[0]!.partition,
-          error: (error as Error).message,
-        });
+      }
+      const message = errorMessage(lastError);
+      if (attempt > maxRetries) {
+        this.log.warn('invocation failed; no retries left', { ...where, attempt, error: message });
+        break;
+      }
+      const delayMs = retryDelayMs(attempt, o.retryBaseMs ?? 500, o.retryMaxMs ?? 30_000);
+      this.log.warn('invocation failed; retrying', {
+        ...where,
+        attempt,
+        retries: o.maxRetries === undefined ? 'until it succeeds' : `${attempt} of ${maxRetries}`,
+        retryInMs: delayMs,
+        error: message,
+      });
+      this.stats.retries++;
+      const waited = await sleep(delayMs, true, { signal: this.stopped.signal }).catch(() => false);
+      if (!waited || abandoned()) {
+        this.log.warn('stopped retrying: the runner is stopping or the partition moved', where);
+        return 'stopped';
       }
     }
-    const first = records[0]!;
-    const last = records[records.length - 1]!;
     if (!o.onFailure) {
       this.fatal = lastError as Error;
       this.log.error('batch failed and there is no on-failure destination; stopping', {
-        partition: first.partition,
-        firstOffset: first.offset.toString(),
+        ...where,
+        error: errorMessage(lastError),
       });
       void this.stop();
       return 'stopped';
     }
-    const failed: FailedBatchRecord = {
-      condition: 'RetriesExhausted',
-      timestamp: new Date().toISOString(),
-      approximateInvokeCount: maxRetries + 1,
-      error: String((lastError as Error)?.message ?? lastError),
-      KafkaBatchInfo: {
-        batchSize: records.length,
-        topic: first.topic,
-        partition: first.partition,
-        firstOffset: first.offset.toString(),
-        lastOffset: last.offset.toString(),
+    await o.onFailure.send({
+      event,
+      records,
+      shape,
+      details: {
+        functionName: o.functionName ?? 'classifier',
+        attempts: attempt,
+        error: errorMessage(lastError),
       },
-      payload: event,
-    };
-    await o.onFailure.send(failed);
-    this.stats.failedBatches++;
+    });
+    this.stats.divertedBatches++;
+    this.stats.divertedRecords += records.length;
+    this.log.error(
+      `BATCH DIVERTED: ${records.length} records of partition ${first.partition}, offsets ` +
+        `${first.offset}-${last.offset}, went to ${o.onFailure.uri} after ${attempt} attempts ` +
+        `and are skipped; put them back with: npm run replay -- ${o.onFailure.uri}`,
+      { ...where, attempts: attempt, error: errorMessage(lastError), destination: o.onFailure.uri },
+    );
     return 'failed-over';
   }
 
@@ -277,6 +331,7 @@ export class EventSourceMappingRunner {
 
   /** Stops after the batch in flight; offsets of unfinished batches stay uncommitted. */
   stop(): Promise<void> {
+    this.stopped.abort();
     this.stopping ??= (async () => {
       if (this.progressTimer) clearInterval(this.progressTimer);
       await this.consumer?.disconnect();

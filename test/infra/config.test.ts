@@ -150,6 +150,54 @@ describe('parseConfig', () => {
       /athena\.bytesScannedCutoffMb: expected at least 10/,
     ],
     ['a non-object configuration', 'aws', /configuration: expected an object/],
+    [
+      'zero topic partitions',
+      { kafkaTopics: { partitions: 0 } },
+      /kafkaTopics\.partitions: expected at least 1/,
+    ],
+    [
+      'a generator timeout over Lambda maximum',
+      { functions: { generatorTimeoutSeconds: 901 } },
+      /functions\.generatorTimeoutSeconds: expected at most 900/,
+    ],
+    [
+      'a table metadata alarm at Glue cap',
+      { alarms: { tableMetadataMb: 20 } },
+      /alarms\.tableMetadataMb: expected at most 19/,
+    ],
+    [
+      'an S3 endpoint for a mapping that does not exist',
+      {
+        eventSource: { enabled: false },
+        streaming: {
+          mode: 'msk',
+          clusterArn: MSK_ARN,
+          network: {
+            vpcId: 'vpc-0123456789abcdef0',
+            subnetIds: 'subnet-0123456789abcdef0',
+            securityGroupIds: 'sg-0123456789abcdef0',
+            s3EndpointRouteTableIds: 'rtb-0123456789abcdef0',
+          },
+        },
+      },
+      /streaming\.network\.s3EndpointRouteTableIds: only used with an event source mapping/,
+    ],
+    [
+      'a malformed route table id',
+      {
+        streaming: {
+          mode: 'msk',
+          clusterArn: MSK_ARN,
+          network: {
+            vpcId: 'vpc-0123456789abcdef0',
+            subnetIds: 'subnet-0123456789abcdef0',
+            securityGroupIds: 'sg-0123456789abcdef0',
+            s3EndpointRouteTableIds: 'table-1',
+          },
+        },
+      },
+      /expected route table ids like rtb-0123abcd/,
+    ],
   ])('rejects %s with a clear message', (_case, raw, message) => {
     // Act
     const act = () => parseConfig(raw);

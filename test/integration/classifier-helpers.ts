@@ -181,7 +181,7 @@ export function expectedRows(produced: readonly Produced[]): string[] {
     .sort();
 }
 
-function rowKey(r: Row): string {
+export function rowKey(r: Row): string {
   return [
     r.source_partition,
     r.source_offset,

@@ -67,7 +67,7 @@ describe('local event source mapping with the classifier in process', () => {
     const { keys, rows } = await tableRows(names);
     expect(keys).toEqual(expectedRows(produced));
     expect(rows.every((r) => (r.processing_timestamp as bigint) >= started)).toBe(true);
-    expect(stats).toMatchObject({ records: 300, failedBatches: 0 });
+    expect(stats).toMatchObject({ records: 300, divertedBatches: 0, retries: 0 });
     expect(await tableOffsets(names)).toEqual({ 0: 99n, 1: 99n, 2: 99n });
   });
 
@@ -139,13 +139,60 @@ describe('local event source mapping with the classifier in process', () => {
     expect(await tableOffsets(names)).toEqual({ 0: 99n, 1: 99n });
   });
 
-  it('retries a failing batch, then sends it to the on-failure destination and moves on', async () => {
+  it('retries a failing batch until it succeeds by default, logging every retry', async () => {
+    // Prepare: the first batch fails five times (an outage), then goes through.
+    const names = uniqueNames('until_ok');
+    await produceToPartitions(names, { numReadings: 60, partitions: 1, seed: 14 });
+    let failures = 0;
+    const warnings: { message: string; extra: Record<string, unknown> }[] = [];
+    const esm = runner(
+      names,
+      async (event) => {
+        const first = Object.values(event.records)[0]![0]!;
+        if (first.offset === 0 && failures < 5) {
+          failures++;
+          throw new Error(`store unavailable (${failures})`);
+        }
+        return null;
+      },
+      {
+        retryMaxMs: 40,
+        logger: {
+          ...quiet,
+          warn: (message, extra) =>
+            void warnings.push({ message, extra: (extra ?? {}) as Record<string, unknown> }),
+        },
+      },
+    );
+
+    // Act
+    await esm.start();
+    const stats = await esm.runUntilIdle({ timeoutMs: 60_000 });
+
+    // Assess
+    expect(stats).toMatchObject({ batches: 2, records: 60, retries: 5, divertedBatches: 0 });
+    expect(warnings.map((w) => w.extra)).toEqual(
+      [1, 2, 3, 4, 5].map((attempt) => ({
+        partition: 0,
+        firstOffset: '0',
+        lastOffset: '49',
+        records: 50,
+        attempt,
+        retries: 'until it succeeds',
+        retryInMs: expect.any(Number),
+        error: `store unavailable (${attempt})`,
+      })),
+    );
+  });
+
+  it('with bounded retries, sends a failing batch to the on-failure destination, says so loudly and moves on', async () => {
     // Prepare
     const names = uniqueNames('failing');
     await produceToPartitions(names, { numReadings: 60, partitions: 1, seed: 13 });
     const path = join(await mkdtemp(join(tmpdir(), 'esm-failed-')), 'failed.jsonl');
     let calls = 0;
     const seen: KafkaRecord[][] = [];
+    const errors: { message: string; extra: unknown }[] = [];
     const esm = runner(
       names,
       async (event) => {
@@ -158,6 +205,7 @@ describe('local event source mapping with the classifier in process', () => {
         maxRetries: 2,
         onFailure: jsonLinesFailureDestination(path),
         afterInvoke: (r) => void seen.push([...r]),
+        logger: { ...quiet, error: (message, extra) => void errors.push({ message, extra }) },
       },
     );
 
@@ -170,12 +218,33 @@ describe('local event source mapping with the classifier in process', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(failed.map((f) => f.KafkaBatchInfo)).toEqual([
-      { batchSize: 50, topic: names.topic, partition: 0, firstOffset: '0', lastOffset: '49' },
+    expect(failed.map((f) => f.KafkaBatchInfo.recordsInfo)).toEqual([
+      {
+        [`${names.topic}-0`]: expect.objectContaining({
+          firstRecordOffset: '0',
+          lastRecordOffset: '49',
+        }),
+      },
     ]);
-    expect(failed[0].approximateInvokeCount).toBe(3);
-    expect(stats).toMatchObject({ batches: 2, records: 60, failedBatches: 1, retries: 2 });
+    expect(failed[0].requestContext).toMatchObject({
+      condition: 'RetryAttemptsExhausted',
+      approximateInvokeCount: 3,
+    });
+    expect(failed[0].errorMessage).toBe('poison batch');
+    expect(JSON.parse(failed[0].payload).records[`${names.topic}-0`]).toHaveLength(50);
+    expect(stats).toMatchObject({
+      batches: 2,
+      records: 60,
+      divertedBatches: 1,
+      divertedRecords: 50,
+      retries: 2,
+    });
     expect(calls).toBe(4);
     expect(seen.map((b) => b.length)).toEqual([10]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toContain(
+      `BATCH DIVERTED: 50 records of partition 0, offsets 0-49, went to ${path} after 3 attempts`,
+    );
+    expect(errors[0]!.message).toContain(`npm run replay -- ${path}`);
   });
 });

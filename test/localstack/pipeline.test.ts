@@ -23,7 +23,7 @@ import { alertKeys, expectedAlerts } from '../../local/demo/checks';
 import { localIcebergSettings } from '../../local/demo/local-pipeline';
 import { readTopic } from '../../local/demo/topic-reader';
 import { localEndpoints } from '../../local/endpoints';
-import type { FailedBatchRecord } from '../../local/esm/failure-destination';
+import type { FailedBatchRecord } from '../../local/esm/failure-record';
 import { deployedFunctions, lambdaClient, localstackEnv } from './support/deployment';
 
 /**
@@ -264,11 +264,15 @@ describe('a function error', () => {
     const records = lines.map((line) => JSON.parse(line) as FailedBatchRecord);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({
-      condition: 'RetriesExhausted',
-      approximateInvokeCount: 3,
-      KafkaBatchInfo: { batchSize: 40, topic: deployed.topic },
+      requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 },
+      responseContext: { functionError: 'Unhandled' },
+      KafkaBatchInfo: { batchSize: 40 },
     });
-    expect(records[0]?.error).toMatch(/returned Unhandled: .*"errorType":"\w+Error"/);
+    expect(Object.keys(records[0]?.KafkaBatchInfo.recordsInfo ?? {})).toEqual([
+      `${deployed.topic}-0`,
+    ]);
+    // The error class's name survives bundling and comes back through LocalStack.
+    expect(records[0]?.errorMessage).toMatch(/[A-Z]\w*Error/);
     expect(alertKeys(await tableRows())).toEqual(alertKeys(before));
   });
 });

@@ -99,6 +99,17 @@ export class RestCatalog implements Catalog {
     );
   }
 
+  /** GET of the namespace (Glue authorizes it as glue:GetDatabase): true unless it answers 404. */
+  async namespaceExists(namespace: string[]): Promise<boolean> {
+    const { status } = await this.request(
+      'GET',
+      this.path('namespaces', namespacePath(namespace)),
+      undefined,
+      { accept: [404] },
+    );
+    return status !== 404;
+  }
+
   /** Any other answer than success or 409 (already exists) is thrown by `request`. */
   async createNamespaceIfAbsent(namespace: string[]): Promise<void> {
     await this.request(

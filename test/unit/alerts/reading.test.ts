@@ -85,6 +85,71 @@ describe('parseReading', () => {
     expect(!parsed.ok && parsed.reason).toBe(reason);
   });
 
+  it('stores a year below 100 as that year, not 1900 years later', () => {
+    // Act
+    const parsed = parseReading(
+      bytes(JSON.stringify({ ...good, timestamp: '0050-03-01T00:00:00Z' })),
+    );
+
+    // Assess
+    const d = new Date(0);
+    d.setUTCFullYear(50, 2, 1);
+    expect(parsed.ok && parsed.reading.readingTimestampMicros).toBe(BigInt(d.getTime()) * 1000n);
+  });
+
+  it.each([
+    ['year 0000', '0000-03-01T00:00:00Z', 'timestamp: year 0000 is outside 1-9999'],
+    ['29 February 0100', '0100-02-29T00:00:00Z', 'timestamp: day 29 does not exist in 0100-02'],
+  ])('rejects %s with the reason', (_name, timestamp, detail) => {
+    const parsed = parseReading(bytes(JSON.stringify({ ...good, timestamp })));
+    expect(parsed).toEqual({ ok: false, reason: 'invalid_reading', detail });
+  });
+
+  it.each([
+    [
+      'sensor_id',
+      '{"sensor_id":"s\\ud800x","temperature":91,"timestamp":"2026-11-26T00:00:00"}',
+      'sensor_id: lone surrogate \\ud800 at index 1',
+    ],
+    [
+      'location',
+      '{"sensor_id":"s","temperature":91,"timestamp":"2026-11-26T00:00:00","location":"\\udfff"}',
+      'location: lone surrogate \\udfff at index 0',
+    ],
+    [
+      'an unknown field',
+      '{"sensor_id":"s","temperature":91,"timestamp":"2026-11-26T00:00:00","x":["ok","a\\udbff"]}',
+      'x[1]: lone surrogate \\udbff at index 1',
+    ],
+    [
+      'a key',
+      '{"sensor_id":"s","temperature":91,"timestamp":"2026-11-26T00:00:00","\\ud83d":1}',
+      '(root) key: lone surrogate \\ud83d at index 0',
+    ],
+    [
+      'a reversed pair',
+      '{"sensor_id":"\\ude00\\ud83d","temperature":91,"timestamp":"2026-11-26T00:00:00"}',
+      'sensor_id: lone surrogate \\ude00 at index 0',
+    ],
+  ])('rejects a JSON-escaped lone surrogate in %s as invalid text', (_name, json, detail) => {
+    // Act
+    const parsed = parseReading(bytes(json));
+
+    // Assess
+    expect(parsed).toEqual({
+      ok: false,
+      reason: 'invalid_text',
+      detail: `${detail} is not valid Unicode text`,
+    });
+  });
+
+  it('accepts an escaped surrogate pair (a valid character) and keeps it', () => {
+    const json =
+      '{"sensor_id":"s\\ud83d\\ude00","temperature":91,"timestamp":"2026-11-26T00:00:00"}';
+    const parsed = parseReading(bytes(json));
+    expect(parsed.ok && parsed.reading.sensorId).toBe('s\u{1F600}');
+  });
+
   it('honours a smaller size limit', () => {
     const parsed = parseReading(bytes(JSON.stringify(good)), 50);
     expect(!parsed.ok && parsed.reason).toBe('oversized');

@@ -18,8 +18,10 @@ describe('parseEsmArgs', () => {
       functionName: undefined,
       endpoint: undefined,
       region: undefined,
-      maxRetries: 3,
-      onFailure: '.local/esm/failed-batches.jsonl',
+      maxRetries: undefined,
+      retryBaseMs: 500,
+      retryMaxMs: 30_000,
+      onFailure: undefined,
       eventSource: 'self-managed',
       partitions: 1,
       concurrency: 1,
@@ -57,6 +59,11 @@ describe('parseEsmArgs', () => {
     });
   });
 
+  it('bounds the retries and diverts only when asked to', () => {
+    const options = parseEsmArgs(['--max-retries', '2', '--on-failure', 'kafka://failed']);
+    expect(options).toMatchObject({ maxRetries: 2, onFailure: 'kafka://failed' });
+  });
+
   it.each([
     [['--batch-size', '0'], '--batch-size must be an integer from 1 to 10000, got "0"'],
     [['--batch-size=-5'], '--batch-size must be an integer from 1 to 10000, got "-5"'],
@@ -66,6 +73,9 @@ describe('parseEsmArgs', () => {
     [['--invoke', 'http'], '--invoke must be in-process or lambda, got "http"'],
     [['--event-source', 'sqs'], '--event-source must be self-managed or msk, got "sqs"'],
     [['--invoke', 'lambda'], '--invoke lambda needs --function-name'],
+    [['--on-failure', 'failed.jsonl'], '--on-failure needs --max-retries'],
+    [['--max-retries=-1'], '--max-retries must be an integer from 0 to 10000, got "-1"'],
+    [['--retry-max-ms', '0'], '--retry-max-ms must be an integer from 1 to 3600000, got "0"'],
     [['--bogus'], "Unknown option '--bogus'"],
     [['extra'], "Unexpected argument 'extra'"],
   ])('refuses %j', (argv, message) => {

@@ -2,13 +2,15 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { Producer } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { MemoryFileIO } from '../../../lib/iceberg';
-import type { LambdaKafkaEvent } from '../../../lib/kafka/event';
+import { buildKafkaEvent, type KafkaRecord, type LambdaKafkaEvent } from '../../../lib/kafka/event';
 import { InvokeError } from '../../../local/esm/errors';
 import {
-  type FailedBatchRecord,
+  type DivertedBatch,
   jsonLinesFailureDestination,
+  kafkaFailureDestination,
   objectStoreFailureDestination,
 } from '../../../local/esm/failure-destination';
 import { inProcessInvoker, lambdaInvoker } from '../../../local/esm/invokers';
@@ -64,27 +66,90 @@ describe('inProcessInvoker', () => {
 });
 
 describe('failure destinations', () => {
-  const failed: FailedBatchRecord = {
-    condition: 'RetriesExhausted',
+  const records: KafkaRecord[] = [5n, 6n].map((offset) => ({
+    topic: 't',
+    partition: 1,
+    offset,
+    timestamp: 1_795_715_302_000 + Number(offset),
+    timestampType: 'CREATE_TIME',
+    key: new TextEncoder().encode('k'),
+    value: new TextEncoder().encode(`{"n":${offset}}`),
+    headers: [],
+  }));
+  const shape = { eventSource: 'SelfManagedKafka', bootstrapServers: 'b:9092' } as const;
+  const batch: DivertedBatch = {
+    event: buildKafkaEvent(records, shape),
+    records,
+    shape,
+    details: {
+      functionName: 'classifier',
+      attempts: 4,
+      error: 'boom',
+      now: new Date('2026-01-01T00:00:00.000Z'),
+      requestId: 'r-1',
+    },
+  };
+  // Lambda's S3 on-failure record for a Kafka mapping, with the whole event as a JSON string.
+  const expected = {
+    requestContext: {
+      requestId: 'r-1',
+      functionArn: 'arn:aws:lambda:local:000000000000:function:classifier',
+      condition: 'RetryAttemptsExhausted',
+      approximateInvokeCount: 4,
+    },
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+    version: '1.0',
     timestamp: '2026-01-01T00:00:00.000Z',
-    approximateInvokeCount: 4,
-    error: 'boom',
-    KafkaBatchInfo: { batchSize: 2, topic: 't', partition: 1, firstOffset: '5', lastOffset: '6' },
-    payload: event,
+    errorMessage: 'boom',
+    KafkaBatchInfo: {
+      batchSize: 2,
+      bootstrapServers: 'b:9092',
+      payloadSize: Buffer.byteLength(JSON.stringify(batch.event)),
+      recordsInfo: {
+        't-1': {
+          firstRecordOffset: '5',
+          lastRecordOffset: '6',
+          firstRecordTimestamp: '2026-11-26T17:48:22.005Z',
+          lastRecordTimestamp: '2026-11-26T17:48:22.006Z',
+        },
+      },
+    },
+    payload: JSON.stringify(batch.event),
   };
 
   it('appends JSON lines to a file', async () => {
     const path = join(await mkdtemp(join(tmpdir(), 'esm-')), 'sub', 'failed.jsonl');
     const destination = jsonLinesFailureDestination(path);
-    await destination.send(failed);
-    await destination.send(failed);
+    await destination.send(batch);
+    await destination.send(batch);
     const lines = (await readFile(path, 'utf8')).trim().split('\n');
-    expect(lines.map((l) => JSON.parse(l))).toEqual([failed, failed]);
+    expect(lines.map((l) => JSON.parse(l))).toEqual([expected, expected]);
   });
 
   it('writes one object per batch under the prefix', async () => {
     const io = new MemoryFileIO();
-    await objectStoreFailureDestination(io, 's3://bucket/failed/').send(failed);
+    await objectStoreFailureDestination(io, 's3://bucket/failed/').send(batch);
     expect([...io.files.keys()]).toEqual(['s3://bucket/failed/t/1/5-6.json']);
+  });
+
+  it('sends one message per record to a Kafka destination, keyed like the original', async () => {
+    // Prepare
+    const sent: { topic: string; messages: { key: Buffer | null; value: string }[] }[] = [];
+    const producer = { send: async (r: (typeof sent)[number]) => void sent.push(r) };
+
+    // Act
+    await kafkaFailureDestination(producer as unknown as Producer, 'failed').send(batch);
+
+    // Assess
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.topic).toBe('failed');
+    const messages = sent[0]!.messages.map((m) => ({
+      key: m.key?.toString(),
+      value: JSON.parse(m.value),
+    }));
+    expect(messages.map((m) => m.key)).toEqual(['k', 'k']);
+    expect(messages.map((m) => m.value.KafkaBatchInfo.recordInfo.offset)).toEqual(['5', '6']);
+    expect(messages[1]!.value.payload).toEqual(buildKafkaEvent([records[1]!], shape));
+    expect(messages[0]!.value.requestContext.requestId).toBe('r-1');
   });
 });

@@ -53,4 +53,30 @@ describe('produceReadings', () => {
     await expect(run).rejects.toMatchObject({ sent: 20 });
     await expect(run).rejects.toThrow('sending to t failed after 20 readings: broker gone');
   });
+
+  it('stops before a batch when the invocation runs short of time, saying what was sent', async () => {
+    // Prepare
+    const { producer, sends } = fakeProducer();
+    let remaining = 60_000;
+    const clock = () => {
+      remaining -= 20_000;
+      return remaining;
+    };
+
+    // Act
+    const run = produceReadings(producer, generateReadings({ numReadings: 50, numSensors: 1 }), {
+      topic: 't',
+      batchSize: 10,
+      remainingMs: clock,
+      stopBeforeMs: 5_000,
+    });
+
+    // Assess
+    await expect(run).rejects.toThrow(ProduceError);
+    await expect(run).rejects.toMatchObject({ sent: 20 });
+    await expect(run).rejects.toThrow(
+      'stopped sending to t after 20 readings with 0 ms left before the function times out',
+    );
+    expect(sends).toHaveLength(2);
+  });
 });

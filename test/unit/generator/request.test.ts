@@ -33,4 +33,20 @@ describe('parseGeneratorRequest', () => {
     expect(() => parseGeneratorRequest(event, 'sensor_readings')).toThrow(GeneratorRequestError);
     expect(() => parseGeneratorRequest(event, 'sensor_readings')).toThrow(mention);
   });
+
+  it('refuses a request over the function cap before anything is sent, saying how to split it', () => {
+    // Act
+    const act = () => parseGeneratorRequest({ numReadings: 250_001 }, 'sensor_readings', 100_000);
+
+    // Assess
+    expect(act).toThrow(GeneratorRequestError);
+    expect(act).toThrow(
+      "numReadings 250001 is over this function's cap of 100000 readings per invocation",
+    );
+    expect(act).toThrow('Send 3 requests of at most 100000');
+  });
+
+  it('accepts a request at the cap', () => {
+    expect(parseGeneratorRequest({ numReadings: 100_000 }, 't', 100_000).numReadings).toBe(100_000);
+  });
 });

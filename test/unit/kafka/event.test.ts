@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KafkaEventError } from '../../../lib/kafka/errors';
-import { buildKafkaEvent, decodeKafkaEvent } from '../../../lib/kafka/event';
+import {
+  buildKafkaEvent,
+  decodeKafkaEvent,
+  type LambdaKafkaEvent,
+  replayMarkerOf,
+  withReplayMarker,
+} from '../../../lib/kafka/event';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8'));
@@ -121,4 +127,86 @@ describe('buildKafkaEvent', () => {
       expect(rebuilt).toEqual(original);
     },
   );
+});
+
+const withHeaders = (headers: unknown) => ({
+  eventSource: 'SelfManagedKafka',
+  bootstrapServers: 'b:9092',
+  records: {
+    't-0': [
+      {
+        topic: 't',
+        partition: 0,
+        offset: 5,
+        timestamp: 0,
+        timestampType: 'CREATE_TIME',
+        value: Buffer.from('{}').toString('base64'),
+        headers,
+      },
+    ],
+  },
+});
+
+describe('decodeKafkaEvent headers', () => {
+  it.each([
+    ['unsigned bytes (0..255)', [0x7a, 0xc3, 0xa9, 0x72, 0x6f]],
+    ['signed bytes (-128..127), as some runtimes send them', [0x7a, -61, -87, 0x72, 0x6f]],
+  ])('reads a non-ASCII header value given as %s', (_name, bytes) => {
+    // Act
+    const [record] = decodeKafkaEvent(withHeaders([{ unit: bytes }]));
+
+    // Assess
+    expect(record!.headers.map((h) => [h.key, text(h.value)])).toEqual([['unit', 'zéro']]);
+    expect(record!.undecodableHeaders).toBeUndefined();
+  });
+
+  it.each([
+    ['a string value', [{ trace: 'abc' }, { ok: [104, 105] }], ['trace']],
+    ['a null value', [{ trace: null }, { ok: [104, 105] }], ['trace']],
+    ['a byte out of range', [{ trace: [256] }, { ok: [104, 105] }], ['trace']],
+    ['a fraction', [{ trace: [1.5] }, { ok: [104, 105] }], ['trace']],
+    ['an entry that is not an object', [7, { ok: [104, 105] }], ['(malformed header entry)']],
+    ['headers that are not a list', { ok: [104, 105], bad: 'x' }, ['bad']],
+  ])(
+    'leaves out a header with %s and keeps the record and the other headers',
+    (_n, headers, bad) => {
+      // Act
+      const records = decodeKafkaEvent(withHeaders(headers));
+
+      // Assess
+      expect(records).toHaveLength(1);
+      expect(records[0]!.offset).toBe(5n);
+      expect(records[0]!.headers.map((h) => [h.key, text(h.value)])).toEqual([['ok', 'hi']]);
+      expect(records[0]!.undecodableHeaders).toEqual(bad);
+    },
+  );
+
+  it('reads a record without headers at all', () => {
+    expect(decodeKafkaEvent(withHeaders(undefined))[0]!.headers).toEqual([]);
+  });
+});
+
+describe('replayMarkerOf', () => {
+  const event = fixture('kafka-event-self-managed.json') as LambdaKafkaEvent;
+
+  it('finds no marker on a normal delivery', () => {
+    expect(replayMarkerOf(event)).toBeUndefined();
+  });
+
+  it('reads the marker withReplayMarker adds, and the event still decodes as before', () => {
+    // Act
+    const marked = withReplayMarker(event, 'failed.jsonl#sensor_readings-2@0-1');
+
+    // Assess
+    expect(replayMarkerOf(marked)).toEqual({ source: 'failed.jsonl#sensor_readings-2@0-1' });
+    expect(decodeKafkaEvent(marked)).toEqual(decodeKafkaEvent(event));
+  });
+
+  it.each([
+    ['a string', 'yes'],
+    ['no source', {}],
+    ['an empty source', { source: '' }],
+  ])('refuses a marker that is %s', (_name, replay) => {
+    expect(() => replayMarkerOf({ ...event, replay })).toThrow(KafkaEventError);
+  });
 });
