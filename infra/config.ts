@@ -176,6 +176,18 @@ const schema = z.strictObject({
       queryMemoryMb: int(128, 10_240).default(512),
     })
     .prefault({}),
+  /**
+   * The group commit: how often staged batches land in the table, how often the committer sweeps
+   * for batches no classifier invocation committed, and how old a waiting batch may get before
+   * an alarm.
+   */
+  groupCommit: z
+    .strictObject({
+      intervalSeconds: int(0, 900).default(10),
+      sweepMinutes: int(1, 60).default(1),
+      stagedAlarmMinutes: int(1, 1440).default(10),
+    })
+    .prefault({}),
   athena: z
     .strictObject({
       enabled: bool,

@@ -1,7 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { StagingStore } from '../../lib/group-commit';
@@ -13,9 +16,10 @@ import {
   recordRoundFailure,
   stagingClient,
   TopicCommitters,
+  tableMetadataBytes,
 } from '../shared/group-commit';
 import { connectIceberg, type IcebergClients } from '../shared/iceberg';
-import { createLogger, createMetrics } from '../shared/powertools';
+import { createLogger, createMetrics, createTracer } from '../shared/powertools';
 
 export interface CommitterResult {
   topics: { topic: string; rounds: ReturnType<typeof describeRound>[] }[];
@@ -24,6 +28,7 @@ export interface CommitterResult {
 export interface CommitterHandlerOptions {
   logger?: Logger;
   metrics?: Metrics;
+  tracer?: Tracer;
   iceberg?: IcebergClients;
   stagingStore?: (root: string) => StagingStore;
   /** Rounds per topic and invocation (default: until nothing ready is left). */
@@ -44,28 +49,28 @@ export function createCommitterHandler(
 ): CommitterHandler {
   const logger = options.logger ?? createLogger('sensor-committer');
   const metrics = options.metrics ?? createMetrics('sensor-committer');
-  let committers: Promise<TopicCommitters> | undefined;
+  const tracer = options.tracer ?? createTracer('sensor-committer');
+  let opened:
+    | Promise<{ committers: TopicCommitters; iceberg: IcebergClients; client: S3Client }>
+    | undefined;
   const open = () => {
-    committers ??= (async () => {
+    opened ??= (async () => {
       const iceberg = options.iceberg ?? (await connectIceberg(config.iceberg));
-      return new TopicCommitters(
-        {
-          settings: config.groupCommit,
-          iceberg,
-          consumerGroupId: config.consumerGroupId,
-          client: stagingClient(config.iceberg),
-        },
+      const client = stagingClient(config.iceberg);
+      const committers = new TopicCommitters(
+        { settings: config.groupCommit, iceberg, consumerGroupId: config.consumerGroupId, client },
         options.stagingStore,
       );
+      return { committers, iceberg, client };
     })().catch((error) => {
-      committers = undefined;
+      opened = undefined;
       throw error;
     });
-    return committers;
+    return opened;
   };
 
   const sweep = async (_event: unknown, context?: Context): Promise<CommitterResult> => {
-    const all = await open();
+    const { committers: all, iceberg, client } = await open();
     const deadline = invocationDeadline(context);
     const result: CommitterResult = { topics: [] };
     for (const topic of config.topics) {
@@ -79,11 +84,24 @@ export function createCommitterHandler(
       for (const round of rounds) recordRound(metrics, round);
       result.topics.push({ topic, rounds: rounds.map(describeRound) });
     }
+    await reportMetadataSize(iceberg, client);
     logger.info('sweep done', { ...result });
     return result;
   };
 
+  // Once a sweep, so the alarm on the size sees it whether or not this sweep committed anything.
+  const reportMetadataSize = async (iceberg: IcebergClients, client: S3Client) => {
+    try {
+      const table = await iceberg.catalog.loadTable(iceberg.table);
+      const bytes = await tableMetadataBytes(client, table.metadataLocation);
+      metrics.addMetric('TableMetadataBytes', MetricUnit.Bytes, bytes);
+    } catch (error) {
+      logger.warn('could not measure the table metadata', { error: (error as Error).message });
+    }
+  };
+
   return middy(sweep)
+    .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics)) as unknown as CommitterHandler;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import {
   type CommitAttempt,
@@ -14,6 +14,7 @@ import {
   stagingRoot,
   TableLostError,
 } from '../../lib/group-commit';
+import { parseS3Uri } from '../../lib/iceberg';
 import type { GroupCommitSettings, IcebergSettings } from './config';
 import type { IcebergClients } from './iceberg';
 
@@ -78,6 +79,16 @@ export class TopicCommitters {
     }
     return committer;
   }
+}
+
+/**
+ * Size of the table's current metadata file (a HEAD request): what Glue caps at 20 MB, and what
+ * every commit downloads. Reported as TableMetadataBytes, which the stack alarms on.
+ */
+export async function tableMetadataBytes(client: S3Client, metadataLocation: string) {
+  const { bucket, key } = parseS3Uri(metadataLocation);
+  const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  return head.ContentLength ?? 0;
 }
 
 /** Time left in the invocation; without a context (tests, scripts) there is no limit. */

@@ -167,3 +167,70 @@ export class TableMetadataAlarm extends Construct {
     if (props.action) this.alarm.addAlarmAction(props.action);
   }
 }
+
+export interface GroupCommitAlarmsProps {
+  /** Services whose metrics report commit rounds (the classifier and the committer). */
+  serviceNames: string[];
+  stagedMinutes: number;
+  action?: cloudwatch.IAlarmAction;
+}
+
+/**
+ * The group commit's own trouble: staged batches waiting longer than they should (the catalog or
+ * the object store is failing, or nothing commits), and the two stops that need a person: the
+ * committed offsets are gone from a table that holds rows, or the table is gone.
+ */
+export class GroupCommitAlarms extends Construct {
+  readonly stagedTooLong: cloudwatch.Alarm;
+  readonly stopped: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: GroupCommitAlarmsProps) {
+    super(scope, id);
+    const metric = (metricName: string, service: string, statistic: string) =>
+      new cloudwatch.Metric({
+        namespace: PIPELINE_METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service },
+        statistic,
+        period: PERIOD,
+      });
+    const oldest = props.serviceNames.map((s) => metric('stagedBatchOldestAge', s, 'Maximum'));
+    this.stagedTooLong = new cloudwatch.Alarm(this, 'StagedTooLong', {
+      alarmDescription:
+        `Staged batches have waited more than ${props.stagedMinutes} minutes for the group ` +
+        "commit. They are durable and land once commits succeed again; see the functions' " +
+        'groupCommitFailed logs for why commits fail.',
+      metric: new cloudwatch.MathExpression({
+        expression: `MAX([${oldest.map((_, i) => `m${i}`).join(',')}])`,
+        usingMetrics: Object.fromEntries(oldest.map((m, i) => [`m${i}`, m])),
+        period: PERIOD,
+      }),
+      threshold: props.stagedMinutes * 60_000,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const stops = props.serviceNames.flatMap((s) => [
+      metric('committedOffsetsMissing', s, 'Sum'),
+      metric('tableLost', s, 'Sum'),
+    ]);
+    this.stopped = new cloudwatch.Alarm(this, 'CommitStopped', {
+      alarmDescription:
+        'The group commit stopped: the table lost its committed offsets (committedOffsetsMissing) ' +
+        'or the table the commits went to is gone (tableLost). Nothing is appended until a person ' +
+        'restores them; staged batches wait. The logs name the fix.',
+      metric: new cloudwatch.MathExpression({
+        expression: stops.map((_, i) => `m${i}`).join('+'),
+        usingMetrics: Object.fromEntries(stops.map((m, i) => [`m${i}`, m])),
+        period: PERIOD,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [this.stagedTooLong, this.stopped]) {
+      if (props.action) alarm.addAlarmAction(props.action);
+    }
+  }
+}

@@ -33,13 +33,6 @@ export const DEAD_LETTER_PREFIX = 'classifier';
  * tables, not inside a table's location, where other engines' orphan cleanup would look.
  */
 export const STAGING_PREFIX = '_staging';
-/**
- * Least time between group commits on AWS. Each commit adds a snapshot of about 1-3 KB to the
- * table metadata Glue keeps (20 MB cap): 10 s is 8,640 snapshots a day, which the maintenance
- * function's expiry keeps in bounds, and a table fresh to within about 10-20 s; alerts that need
- * to be seen sooner go out on the alert stream.
- */
-export const AWS_COMMIT_INTERVAL_MS = 10_000;
 
 /** Function configuration environment, per the contract the functions validate at cold start. */
 export function functionEnv(name: FunctionName, config: AppConfig, values: DeployedValues): Env {
@@ -58,6 +51,13 @@ export function functionEnv(name: FunctionName, config: AppConfig, values: Deplo
         ...groupCommitEnv(config, values),
         CONSUMER_GROUP_ID: config.consumerGroupId,
         DEAD_LETTER_TARGET: deadLetterTarget(config, values),
+      };
+    case 'committer':
+      return {
+        ...common,
+        ...groupCommitEnv(config, values),
+        CONSUMER_GROUP_ID: config.consumerGroupId,
+        SENSOR_TOPIC: config.topic,
       };
     case 'query':
       return { ...common, ...queryEnv(config, values) };
@@ -86,7 +86,7 @@ function groupCommitEnv(config: AppConfig, values: DeployedValues): Env {
   if (!values.warehouseBucket) throw new Error('the group commit needs the warehouse bucket');
   return {
     STAGING_URI: `s3://${values.warehouseBucket}/${STAGING_PREFIX}`,
-    COMMIT_INTERVAL_MS: String(AWS_COMMIT_INTERVAL_MS),
+    COMMIT_INTERVAL_MS: String(config.groupCommit.intervalSeconds * 1000),
   };
 }
 

@@ -78,6 +78,20 @@ export function grantClassifier(fn: lambda.IFunction, ctx: GrantContext): void {
     `${DEAD_LETTER_PREFIX}/*`,
     'Rejected records are written under generated object names below the classifier prefix.',
   );
+  grantGroupCommit(fn, ctx);
+}
+
+/**
+ * The committer (the group commit's sweep): what the classifier needs for its commits, without
+ * Kafka or the dead-letter bucket.
+ */
+export function grantCommitter(fn: lambda.IFunction, ctx: GrantContext): void {
+  grantGroupCommit(fn, ctx);
+}
+
+/** Staging batches and committing them: both the classifier and the committer do it. */
+function grantGroupCommit(fn: lambda.IFunction, ctx: GrantContext): void {
+  const { config, lakehouse } = ctx;
   if (!lakehouse.warehouseBucket) return;
   allow(fn, CLASSIFIER_GLUE_ACTIONS, glueArns(fn, config));
   // Append-only writer: it reads and writes data files and metadata, never deletes them.

@@ -1,7 +1,14 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
 import type { AppConfig } from '../config';
-import { alarmAction, ConsumerLagAlarm, TableMetadataAlarm } from '../constructs/alarms';
+import {
+  alarmAction,
+  ConsumerLagAlarm,
+  GroupCommitAlarms,
+  TableMetadataAlarm,
+} from '../constructs/alarms';
 import { addClassifierSource } from '../constructs/classifier-source';
 import {
   type DeployedValues,
@@ -9,7 +16,7 @@ import {
   kafkaEnv,
   serviceName,
 } from '../constructs/function-env';
-import { grantClassifier, grantGenerator, grantQuery } from '../constructs/grants';
+import { grantClassifier, grantCommitter, grantGenerator, grantQuery } from '../constructs/grants';
 import { KafkaTopics, pipelineTopics } from '../constructs/kafka-topics';
 import { Lakehouse } from '../constructs/lakehouse';
 import { PipelineFunction } from '../constructs/pipeline-function';
@@ -27,6 +34,7 @@ export class SensorAlertsStack extends Stack {
   readonly topics?: KafkaTopics;
   readonly generator: PipelineFunction;
   readonly classifier: PipelineFunction;
+  readonly committer: PipelineFunction;
   readonly query?: PipelineFunction;
 
   constructor(scope: Construct, id: string, props: SensorAlertsStackProps) {
@@ -91,6 +99,17 @@ export class SensorAlertsStack extends Stack {
       timeout: Duration.seconds(config.functions.classifierTimeoutSeconds),
       alarms: { onError: 'the batch is retried from Kafka', action },
     });
+    // The sweep of the group commit; a minute is the least a schedule can do, and classifier
+    // invocations commit in between whenever the interval has passed.
+    this.committer = new PipelineFunction(this, 'Committer', {
+      ...fnDefaults,
+      name: 'committer',
+      description: 'Lands staged batches no classifier invocation committed (group commit sweep)',
+      environment: functionEnv('committer', config, values),
+      memoryMb: config.functions.classifierMemoryMb,
+      timeout: Duration.minutes(config.groupCommit.sweepMinutes),
+      alarms: { onError: 'staged batches wait for the next round; its log says why', action },
+    });
     // Athena on AWS; on LocalStack (no Athena) the local engine, DuckDB shipped with the bundle.
     if (this.lakehouse.workgroup || config.target === 'localstack') {
       this.query = new PipelineFunction(this, 'Query', {
@@ -110,6 +129,7 @@ export class SensorAlertsStack extends Stack {
     const grantContext = { config, streaming: this.streaming, lakehouse: this.lakehouse };
     grantGenerator(this.generator.fn, grantContext);
     grantClassifier(this.classifier.fn, grantContext);
+    grantCommitter(this.committer.fn, grantContext);
     if (this.query) grantQuery(this.query.fn, grantContext);
 
     // Wire: the topic drives the classifier once it exists; alarms watch lag and the table.
@@ -128,6 +148,16 @@ export class SensorAlertsStack extends Stack {
         action,
       });
     }
+    new events.Rule(this, 'CommitterSchedule', {
+      description: 'Runs the group commit sweep',
+      schedule: events.Schedule.rate(Duration.minutes(config.groupCommit.sweepMinutes)),
+      targets: [new targets.LambdaFunction(this.committer.fn, { retryAttempts: 0 })],
+    });
+    new GroupCommitAlarms(this, 'GroupCommit', {
+      serviceNames: [serviceName('classifier'), serviceName('committer')],
+      stagedMinutes: config.groupCommit.stagedAlarmMinutes,
+      action,
+    });
     if (this.lakehouse.table) {
       new TableMetadataAlarm(this, 'TableMetadata', {
         serviceName: serviceName('committer'),
@@ -148,6 +178,7 @@ export class SensorAlertsStack extends Stack {
       `aws lambda invoke${endpoint} --function-name ${fn.fn.functionName} --cli-binary-format raw-in-base64-out --payload '${payload}' /dev/stdout`;
     out('GeneratorFunctionName', this.generator.fn.functionName, 'Generator function');
     out('ClassifierFunctionName', this.classifier.fn.functionName, 'Classifier function');
+    out('CommitterFunctionName', this.committer.fn.functionName, 'Group commit sweep');
     out('DeadLetterBucketName', this.lakehouse.deadLetterBucket.bucketName, 'Rejected records');
     out('KafkaBootstrapBrokers', this.streaming.brokers, 'Bootstrap servers the generator uses');
     out('InvokeGenerator', invoke(this.generator, '{"numReadings":200}'), 'Produce readings');

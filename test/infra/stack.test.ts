@@ -290,7 +290,7 @@ describe('storage', () => {
 });
 
 describe('function configuration', () => {
-  it('deploys three ARM64 nodejs22.x pipeline functions and the topic provisioner on AWS, the three on LocalStack', () => {
+  it('deploys four ARM64 nodejs22.x pipeline functions and the topic provisioner on AWS, the four on LocalStack', () => {
     // Prepare
     const aws = synth('aws-msk-serverless').template;
     const local = synth('localstack').template;
@@ -303,10 +303,10 @@ describe('function configuration', () => {
     };
     expect(
       Object.keys(aws.findResources('AWS::Lambda::Function', { Properties: isPipelineFn })),
-    ).toHaveLength(4);
+    ).toHaveLength(5);
     expect(
       Object.keys(local.findResources('AWS::Lambda::Function', { Properties: isPipelineFn })),
-    ).toHaveLength(3);
+    ).toHaveLength(4);
   });
 
   it('gives the query function the Athena engine on AWS and the local engine on LocalStack', () => {

@@ -38,7 +38,9 @@ let pipeline: LocalPipeline;
 let names: ReturnType<typeof runNames>;
 const staged: StagedFunction[] = [];
 
-async function start(name: 'generator' | 'classifier' | 'query'): Promise<StagedFunction> {
+async function start(
+  name: 'generator' | 'classifier' | 'committer' | 'query',
+): Promise<StagedFunction> {
   const fn = await startStagedFunction(
     name,
     tools,
@@ -154,6 +156,23 @@ describe('the classifier bundle under the Lambda runtime', () => {
 
     // Assess
     expect(outcome.error?.errorType).toBe('KafkaEventError');
+  });
+});
+
+describe('the committer bundle under the Lambda runtime', () => {
+  it('runs its sweep cold and warm with nothing left to land', async () => {
+    // Prepare
+    const { fn } = await start('committer');
+
+    // Act
+    const cold = await fn.invoke({ source: 'lambda-runtime-test' });
+    const warm = await fn.invoke({ source: 'lambda-runtime-test' });
+
+    // Assess
+    expectSuccess(cold);
+    expectSuccess(warm);
+    expect(cold.initMs).toBeGreaterThan(0);
+    expect(warm.payload).toMatchObject({ topics: [{ topic: names.topic }] });
   });
 });
 

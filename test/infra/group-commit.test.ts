@@ -1,0 +1,79 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { synth } from './synth';
+import { actionsOf, functionEnv, roleStatements } from './template';
+
+describe('group commit', () => {
+  it('gives the classifier and the committer the same staging area and interval', () => {
+    // Prepare
+    const { template } = synth('aws-msk-serverless');
+
+    // Act
+    const classifier = functionEnv(template, 'Classifies');
+    const committer = functionEnv(template, 'staged batches');
+
+    // Assess
+    expect(classifier.COMMIT_INTERVAL_MS).toBe('10000');
+    expect(committer.COMMIT_INTERVAL_MS).toBe('10000');
+    expect(committer.STAGING_URI).toEqual(classifier.STAGING_URI);
+    expect(committer).toMatchObject({ SENSOR_TOPIC: 'sensor_readings' });
+    expect(JSON.stringify(classifier.STAGING_URI)).toContain('_staging');
+  });
+
+  it('runs the committer every minute from a schedule', () => {
+    // Prepare
+    const { template } = synth('aws-msk-serverless');
+
+    // Assess
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Committer'), 'Arn'] } }),
+      ],
+    });
+  });
+
+  it('lets the committer read, write and remove staged batches, and write but not delete table files', () => {
+    // Prepare
+    const { template } = synth('aws-msk-serverless');
+
+    // Act
+    const statements = roleStatements(template, 'Committer');
+    const actions = statements.flatMap(actionsOf);
+
+    // Assess
+    expect(actions).toEqual(
+      expect.arrayContaining(['s3:PutObject', 's3:GetObject', 'glue:UpdateTable']),
+    );
+    const deletes = statements.filter((s) => actionsOf(s).includes('s3:DeleteObject'));
+    expect(deletes.length).toBeGreaterThan(0);
+    for (const s of deletes) expect(JSON.stringify(s.Resource)).toContain('/_staging/*');
+    expect(actions.some((a) => a.startsWith('kafka-cluster:'))).toBe(false);
+  });
+
+  it('alarms on batches that wait too long and on a commit that stopped', () => {
+    // Prepare
+    const { template } = synth('aws-msk-serverless');
+
+    // Assess
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp('waited more than 10 minutes'),
+      Threshold: 600_000,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp('committedOffsetsMissing'),
+      Threshold: 1,
+    });
+  });
+
+  it('commits every second on LocalStack, with the staging area in the local warehouse bucket', () => {
+    // Prepare
+    const { template } = synth('localstack');
+
+    // Assess
+    expect(functionEnv(template, 'staged batches')).toMatchObject({
+      STAGING_URI: 's3://warehouse/_staging',
+      COMMIT_INTERVAL_MS: '1000',
+    });
+  });
+});
