@@ -193,7 +193,7 @@ async function scenario(opts: Options, partitions: number, windowMs: number): Pr
   const lineage = new Set(rows.map((r) => `${r.source_partition}:${r.source_offset}`));
   const metadataBytes = (await pipeline.iceberg.io.read(table.metadataLocation)).length;
   const fresh = produced.freshnessMs();
-  const bytes = files.reduce((sum, f) => sum + Number(f.fileSizeInBytes), 0);
+  const bytes = files.reduce((sum, f) => sum + Number(f.file.fileSizeInBytes), 0);
   const correct = rows.length === produced.alertCount && lineage.size === rows.length;
   return {
     P: partitions,

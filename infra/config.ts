@@ -1,6 +1,18 @@
 import { z } from 'zod';
-import { localEndpoints } from '../local/endpoints';
+import { thresholdsInOrder } from '../lib/alerts/severity';
 import { ConfigError } from './errors';
+
+/**
+ * Clearly-local defaults of the LocalStack target, the values localstack/docker-compose.yml and
+ * local/endpoints.ts use (a test keeps them equal); the deployment never reads the dev tree.
+ */
+export const LOCALSTACK_DEFAULTS = {
+  s3Region: 'us-east-1',
+  s3AccessKeyId: 'local-access-key',
+  s3SecretAccessKey: 'local-secret-key',
+  warehouseBucket: 'warehouse',
+  catalogWarehouse: 'warehouse',
+} as const;
 
 // CDK context values arrive as strings (`-c key=value`), a JSON file gives real types: accept both.
 const bool = z.preprocess(
@@ -218,15 +230,15 @@ const schema = z.strictObject({
     .strictObject({
       endpoint: pattern(HTTP_URL, 'expected an http(s) URL').default('http://localhost:4566'),
       s3Endpoint: pattern(HTTP_URL, 'expected an http(s) URL').default('http://s3:9000'),
-      s3Region: z.string().min(1).default(localEndpoints({}).s3Region),
+      s3Region: z.string().min(1).default(LOCALSTACK_DEFAULTS.s3Region),
       s3PathStyle: bool.default(true),
-      s3AccessKeyId: z.string().min(1).default(localEndpoints({}).s3AccessKeyId),
-      s3SecretAccessKey: z.string().min(1).default(localEndpoints({}).s3SecretAccessKey),
-      warehouseBucket: z.string().min(3).default(localEndpoints({}).warehouseBucket),
+      s3AccessKeyId: z.string().min(1).default(LOCALSTACK_DEFAULTS.s3AccessKeyId),
+      s3SecretAccessKey: z.string().min(1).default(LOCALSTACK_DEFAULTS.s3SecretAccessKey),
+      warehouseBucket: z.string().min(3).default(LOCALSTACK_DEFAULTS.warehouseBucket),
       catalogUri: pattern(HTTP_URL, 'expected an http(s) URL').default(
         'http://nessie:19120/iceberg',
       ),
-      warehouse: z.string().min(1).default(localEndpoints({}).catalogWarehouse),
+      warehouse: z.string().min(1).default(LOCALSTACK_DEFAULTS.catalogWarehouse),
     })
     .prefault({}),
 });
@@ -286,11 +298,14 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 function crossFieldProblems(config: AppConfig): string[] {
   const problems: string[] = [];
   const { streaming, eventSource, target } = config;
-  if (
-    !(config.alertThreshold < config.severityHigh && config.severityHigh < config.severityCritical)
-  ) {
+  const thresholds = {
+    threshold: config.alertThreshold,
+    high: config.severityHigh,
+    critical: config.severityCritical,
+  };
+  if (!thresholdsInOrder(thresholds)) {
     problems.push(
-      'alertThreshold, severityHigh, severityCritical: expected alertThreshold < severityHigh < severityCritical',
+      'alertThreshold, severityHigh, severityCritical: expected alertThreshold <= severityHigh <= severityCritical',
     );
   }
   if (target === 'localstack' && streaming.mode !== 'self-managed') {

@@ -7,8 +7,9 @@ import { LocalQueryEngine } from '../functions/query/local-engine';
 import { runNamedQuery } from '../functions/query/queries';
 import { allAlertsSql } from '../functions/query/sql';
 import { CommitSweep } from './commit-sweep';
-import { DEMO_USAGE, type DemoOptions, DemoUsageError, parseDemoArgs } from './demo/args';
+import { DEMO_USAGE, type DemoOptions, parseDemoArgs } from './demo/args';
 import { type Check, exactlyOnceChecks, expectedAlerts } from './demo/checks';
+import { DemoStepError, DemoUsageError } from './demo/errors';
 import {
   localClassifier,
   localCommitter,
@@ -26,8 +27,6 @@ import type { LocalServiceName } from './services/versions';
 
 // The SDK's notice about future Node versions is noise between the step lines.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-class DemoStepError extends Error {}
 
 async function ensureServices(steps: StepPrinter): Promise<LocalServiceName[]> {
   return steps.run(

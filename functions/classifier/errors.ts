@@ -1,18 +1,17 @@
+/** Base of the classifier function's errors. */
+export class ClassifierError extends Error {
+  override readonly name: string = 'ClassifierError';
+}
+
 /** Writing rejected records to the dead letter target failed; the batch must be retried. */
-export class DeadLetterError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DeadLetterError';
-  }
+export class DeadLetterError extends ClassifierError {
+  override readonly name = 'DeadLetterError';
 }
 
 /**
  * Other deliveries kept committing records of this batch while it was being appended; it gave
  * up after its restarts so that the event source mapping retries it later.
  */
-export class ConcurrentDeliveryError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ConcurrentDeliveryError';
-  }
+export class ConcurrentDeliveryError extends ClassifierError {
+  override readonly name = 'ConcurrentDeliveryError';
 }

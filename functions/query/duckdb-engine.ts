@@ -22,7 +22,11 @@ export interface ViewSnapshot {
   columns: ViewColumn[];
   /** Local Parquet files holding the table's current rows. */
   files: string[];
+  /** Rows deleted by the table's delete files: positions (from 0) within one of `files`. */
+  deleted?: { file: string; positions: readonly number[] }[];
 }
+
+const DELETED_TABLE = '__iceberg_deleted_rows';
 
 export interface DuckDbEngineOptions {
   /** View name the SQL refers to, e.g. `sensor_alerts`. */
@@ -46,6 +50,7 @@ export class DuckDbQueryEngine implements QueryEngine {
   async run(sql: string): Promise<JsonRow[]> {
     const { duckdb, connection } = await this.connect();
     const snapshot = await this.options.snapshot();
+    await loadDeletedRows(connection, snapshot);
     await connection.run(createViewSql(this.tableRef, snapshot));
     const reader = await connection.runAndReadAll(sql);
     const names = reader.columnNames();
@@ -102,7 +107,31 @@ export function createViewSql(viewRef: string, snapshot: ViewSnapshot): string {
     return `CREATE OR REPLACE VIEW ${viewRef} AS SELECT ${nulls} WHERE false`;
   }
   const files = snapshot.files.map((file) => `'${file.replaceAll("'", "''")}'`).join(', ');
-  return `CREATE OR REPLACE VIEW ${viewRef} AS SELECT ${projection} FROM read_parquet([${files}])`;
+  if (!snapshot.deleted?.some((d) => d.positions.length > 0)) {
+    return `CREATE OR REPLACE VIEW ${viewRef} AS SELECT ${projection} FROM read_parquet([${files}])`;
+  }
+  // Position and equality deletes arrive resolved to row positions: an anti-join drops them.
+  return `CREATE OR REPLACE VIEW ${viewRef} AS SELECT ${projection} FROM read_parquet([${files}], filename = true, file_row_number = true) AS data
+WHERE NOT EXISTS (SELECT 1 FROM ${DELETED_TABLE} AS deleted
+  WHERE deleted.filename = data.filename AND deleted.pos = data.file_row_number)`;
+}
+
+/** Fills the temporary table of deleted rows the view anti-joins against. */
+async function loadDeletedRows(connection: DuckDBConnection, snapshot: ViewSnapshot) {
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${DELETED_TABLE} (filename VARCHAR NOT NULL, pos BIGINT NOT NULL)`,
+  );
+  const deleted = snapshot.deleted?.filter((d) => d.positions.length > 0) ?? [];
+  if (deleted.length === 0) return;
+  const appender = await connection.createAppender(DELETED_TABLE);
+  for (const { file, positions } of deleted) {
+    for (const pos of positions) {
+      appender.appendVarchar(file);
+      appender.appendBigInt(BigInt(pos));
+      appender.endRow();
+    }
+  }
+  appender.closeSync();
 }
 
 export function quoteIdentifier(name: string): string {

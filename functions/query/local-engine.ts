@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   currentSchema,
+  DeleteLoader,
+  deletedPositions,
+  type Expression,
   type FileIO,
   type LoadedTable,
-  planFiles,
+  planScan,
   type TableIdentifier,
 } from '../../lib/iceberg';
 import type { IcebergSettings } from '../shared/config';
@@ -24,21 +27,31 @@ export interface LocalEngineOptions {
   tempRoot?: string;
   /** Parallel downloads. */
   concurrency?: number;
+  /**
+   * Rows the view needs at most (a day, a source partition's offsets): files that cannot hold
+   * such rows are neither downloaded nor read. Queries must still filter the rows themselves.
+   */
+  filter?: Expression;
 }
 
 /**
  * DuckDB over the table's current data files. DuckDB's S3 and Iceberg extensions download at
  * run time, which does not work offline, so the files are resolved through the catalog and
- * manifests and copied through the table's FileIO into a temp dir. Data files never change once
- * written, so each is downloaded once per engine.
+ * manifests (lib/iceberg's scan planning) and copied through the table's FileIO into a temp dir.
+ * Data files never change once written, so each is downloaded once per engine. Delete files
+ * (position deletes, equality deletes, deletion vectors) are resolved by lib/iceberg to the row
+ * positions they delete, which the view leaves out.
  */
 export class LocalQueryEngine implements QueryEngine {
   readonly tableRef: string;
   private readonly duckdb: DuckDbQueryEngine;
   private readonly downloaded = new Map<string, Promise<string>>();
+  /** Manifest lists and manifests never change once written: each is read once per engine. */
+  private readonly metadataIO: FileIO;
   private workDir: Promise<string> | undefined;
 
   constructor(private readonly options: LocalEngineOptions) {
+    this.metadataIO = cachingAvroReads(options.io);
     this.duckdb = new DuckDbQueryEngine({
       viewName: options.ident.name,
       snapshot: () => this.snapshot(),
@@ -61,7 +74,8 @@ export class LocalQueryEngine implements QueryEngine {
   }
 
   private async snapshot(): Promise<ViewSnapshot> {
-    const { ident, catalog, io } = this.options;
+    const { ident, catalog } = this.options;
+    const io = this.metadataIO;
     const table = await catalog.loadTable(ident).catch((error: unknown) => {
       const name = `${ident.namespace.join('.')}.${ident.name}`;
       throw new LocalEngineError(`Cannot load table ${name}: ${(error as Error).message}`, {
@@ -69,12 +83,29 @@ export class LocalQueryEngine implements QueryEngine {
       });
     });
     const columns = viewColumns(currentSchema(table.metadata).fields);
-    const dataFiles = await planFiles(io, table);
-    const paths = dataFiles.map((file) => file.filePath);
-    const files = await mapLimited(paths, this.options.concurrency ?? 8, (path) =>
-      this.download(path),
+    const plan = await planScan(io, table, {
+      ...(this.options.filter ? { filter: this.options.filter } : {}),
+    }).catch((error: unknown) => {
+      throw new LocalEngineError(`Cannot plan a scan of the table: ${(error as Error).message}`, {
+        cause: error,
+      });
+    });
+    const files = await mapLimited(plan.tasks, this.options.concurrency ?? 8, (task) =>
+      this.download(task.file.filePath),
     );
-    return { columns, files };
+    const withDeletes = plan.tasks
+      .map((task, i) => ({ task, local: files[i]! }))
+      .filter(({ task }) => task.deletes.length > 0);
+    const loader = new DeleteLoader(io, plan.nameMapping ? { nameMapping: plan.nameMapping } : {});
+    const deleted = await mapLimited(withDeletes, 4, async ({ task, local }) => ({
+      file: local,
+      // the data file is read from its local copy; delete files through the table's FileIO
+      positions: await deletedPositions(localCopy(local), task, {
+        ...(plan.nameMapping ? { nameMapping: plan.nameMapping } : {}),
+        deletes: loader,
+      }),
+    }));
+    return { columns, files, deleted };
   }
 
   private download(path: string): Promise<string> {
@@ -96,6 +127,35 @@ export class LocalQueryEngine implements QueryEngine {
     }
     return local;
   }
+}
+
+/** Whole-file reads of Avro metadata (immutable) served from memory after the first, up to 2,000 files. */
+function cachingAvroReads(io: FileIO): FileIO {
+  const cache = new Map<string, Promise<Uint8Array>>();
+  return {
+    write: (path, bytes, options) => io.write(path, bytes, options),
+    read: (path, options) => {
+      if (options?.range || !path.endsWith('.avro')) return io.read(path, options);
+      let bytes = cache.get(path);
+      if (!bytes) {
+        if (cache.size >= 2_000) cache.clear();
+        bytes = io.read(path, options);
+        bytes.catch(() => cache.delete(path));
+        cache.set(path, bytes);
+      }
+      return bytes;
+    },
+  };
+}
+
+/** A read-only FileIO over one downloaded file. */
+function localCopy(path: string): FileIO {
+  return {
+    read: async () => new Uint8Array(await readFile(path)),
+    write: async () => {
+      throw new LocalEngineError(`the local copy ${path} is read-only`);
+    },
+  };
 }
 
 async function mapLimited<T, R>(

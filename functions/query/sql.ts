@@ -54,11 +54,6 @@ FROM ${table}
 ORDER BY source_partition, source_offset`;
 }
 
-/** Quotes each part of a table name the way both dialects accept: `"demo"."sensor_alerts"`. */
-export function quoteTableRef(...parts: string[]): string {
-  return parts.map((part) => `"${part.replaceAll('"', '""')}"`).join('.');
-}
-
 function finiteNumber(value: number): string {
   if (!Number.isFinite(value)) {
     throw new RangeError(`Expected a finite number, got ${value}`);

@@ -4,6 +4,7 @@ import {
   sensorAlertsIdentifier,
 } from '../../lib/alerts/table';
 import {
+  assertWritable,
   CatalogError,
   ensureFirstSnapshot,
   type FileIO,
@@ -13,6 +14,7 @@ import {
   RestCatalog,
   S3FileIO,
   type TableIdentifier,
+  tableName,
 } from '../../lib/iceberg';
 import type { IcebergSettings } from './config';
 
@@ -66,6 +68,8 @@ export async function ensureAlertTable(clients: {
     if (!(error instanceof NoSuchTableError || error instanceof NoSuchNamespaceError)) throw error;
     loaded = await createAlertTable(catalog, table);
   }
+  // A table this writer cannot append to correctly is refused before any batch.
+  assertWritable(loaded.metadata, tableName(table));
   return ensureFirstSnapshot(catalog, io, table, loaded);
 }
 

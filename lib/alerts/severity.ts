@@ -20,12 +20,23 @@ export const DEFAULT_THRESHOLDS: AlertThresholds = Object.freeze({
   critical: 90,
 });
 
+/**
+ * The one ordering rule for the thresholds, checked by the functions at cold start and by the
+ * deployment at synth: finite, and threshold <= high <= critical. Equal bounds are allowed (they
+ * leave a severity empty, which severityOf handles), so no configuration one accepts is refused
+ * by the other.
+ */
+export function thresholdsInOrder(t: AlertThresholds): boolean {
+  const finite = [t.threshold, t.high, t.critical].every(Number.isFinite);
+  return finite && t.threshold <= t.high && t.high <= t.critical;
+}
+
 export function assertThresholds(t: AlertThresholds): AlertThresholds {
   const values = [t.threshold, t.high, t.critical];
   if (!values.every(Number.isFinite)) {
     throw new AlertThresholdsError(`thresholds must be finite numbers, got ${JSON.stringify(t)}`);
   }
-  if (!(t.threshold <= t.high && t.high <= t.critical)) {
+  if (!thresholdsInOrder(t)) {
     throw new AlertThresholdsError(
       `thresholds must satisfy threshold <= high <= critical, got ${t.threshold}/${t.high}/${t.critical}`,
     );

@@ -11,10 +11,10 @@ import {
   type Catalog,
   type DataFile,
   type FileIO,
-  fastAppend,
   type LoadedTable,
   mainAncestry,
   mainSnapshot,
+  mergeAppend,
   NoSuchTableError,
   readManifestList,
   type TableIdentifier,
@@ -148,7 +148,7 @@ export async function runCommitRound(deps: CommitRoundDeps): Promise<CommitRound
     }
 
     const dataFiles = await writeSorted(deps.io, table, plan);
-    const appended = await fastAppend(deps.catalog, deps.io, deps.table, dataFiles, {
+    const appended = await mergeAppend(deps.catalog, deps.io, deps.table, dataFiles, {
       prepare: (base) => {
         const baseCommitted = readCommittedOffsets(
           { properties: base.metadata.properties, summaries: summariesOf(base) },

@@ -1,11 +1,13 @@
 import {
+  and,
+  between,
   currentSchema,
-  type DataFile,
+  DeleteLoader,
+  equal,
   type FileIO,
-  fromSingleValueBytes,
   type LoadedTable,
-  type NestedField,
-  planFiles,
+  or,
+  planScan,
   readRows,
 } from '../iceberg';
 import type { LineageLookup } from './commit-plan';
@@ -40,36 +42,29 @@ export async function lineageInTable(
   const partitionField = schema.fields.find((f) => f.name === 'source_partition');
   const offsetField = schema.fields.find((f) => f.name === 'source_offset');
   if (!partitionField || !offsetField) return lookup;
-  const ranges = [...wanted].map(([p, offsets]) => {
-    const sorted = [...offsets].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return { p, min: sorted[0]!, max: sorted[sorted.length - 1]! };
-  });
-  const files = (await planFiles(io, table)).filter((file) =>
-    ranges.some(
-      (r) =>
-        mayHold(file, partitionField, BigInt(r.p), BigInt(r.p)) &&
-        mayHold(file, offsetField, r.min, r.max),
-    ),
+  // Only files whose partition and column bounds may hold one of the pairs are opened, and
+  // rows deleted by other engines' delete files do not count.
+  const filter = or(
+    ...[...wanted].map(([p, offsets]) => {
+      const sorted = [...offsets].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      return and(
+        equal(partitionField.name, p),
+        between(offsetField.name, sorted[0]!, sorted[sorted.length - 1]!),
+      );
+    }),
   );
-  for (const file of files) {
-    for (const row of await readRows(io, file, schema)) {
+  const plan = await planScan(io, table, { filter });
+  const loader = new DeleteLoader(io, plan.nameMapping ? { nameMapping: plan.nameMapping } : {});
+  for (const task of plan.tasks) {
+    const rows = await readRows(io, task, schema, {
+      ...(plan.nameMapping ? { nameMapping: plan.nameMapping } : {}),
+      deletes: loader,
+    });
+    for (const row of rows) {
       const p = Number(row.source_partition);
       const o = row.source_offset as bigint;
       if (wanted.get(p)?.has(o)) found.add(`${p}:${o}`);
     }
   }
   return lookup;
-}
-
-/** False only when the file's bounds prove that no value of the column lies in [min, max]. */
-function mayHold(file: DataFile, field: NestedField, min: bigint, max: bigint): boolean {
-  const lower = file.lowerBounds?.get(field.id);
-  const upper = file.upperBounds?.get(field.id);
-  if (lower && BigInt(fromSingleValueBytes(field.type, lower) as number | bigint) > max) {
-    return false;
-  }
-  if (upper && BigInt(fromSingleValueBytes(field.type, upper) as number | bigint) < min) {
-    return false;
-  }
-  return true;
 }

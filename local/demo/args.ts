@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DemoUsageError } from './errors';
 
 export interface DemoOptions {
   readings: number;
@@ -9,8 +10,6 @@ export interface DemoOptions {
   /** Suffix of this run's topic, consumer group and table, so that reruns start empty. */
   runId: string;
 }
-
-export class DemoUsageError extends Error {}
 
 export const DEMO_USAGE = `Usage: npm run demo -- [--readings N] [--sensors N] [--seed S] [--threshold T]
                       [--run-id ID] [--keep-services]

@@ -110,6 +110,3 @@ export const CATALOGS: Record<CatalogKind, ArtifactSet> = {
 export function artifactsFor(catalog: CatalogKind): Record<ServiceName, ArtifactSet> {
   return { kafka: KAFKA, s3: S3, catalog: CATALOGS[catalog] };
 }
-
-/** Oldest Java Kafka 4 brokers and S3Proxy 3 (Jetty 12) run on; Nessie needs more. */
-export const MIN_JAVA_VERSION = 17;

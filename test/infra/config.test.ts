@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../infra/config';
+import { parseThresholds } from '../../functions/shared/config';
+import { ConfigError as FunctionConfigError } from '../../functions/shared/errors';
+import { LOCALSTACK_DEFAULTS, parseConfig } from '../../infra/config';
 import { rawConfigFromContext } from '../../infra/config-source';
 import { ConfigError, ConfigFileError } from '../../infra/errors';
+import { localEndpoints } from '../../local/endpoints';
 import { MSK_ARN, SECRET_ARN } from './synth';
 
 describe('parseConfig', () => {
@@ -141,7 +144,7 @@ describe('parseConfig', () => {
     [
       'unordered severity bounds',
       { severityHigh: 95 },
-      /expected alertThreshold < severityHigh < severityCritical/,
+      /expected alertThreshold <= severityHigh <= severityCritical/,
     ],
     ['a misspelled key', { topicName: 'x' }, /Unrecognized key: "topicName"/],
     [
@@ -266,5 +269,50 @@ describe('rawConfigFromContext', () => {
     // Assess
     expect(act).toThrow(ConfigFileError);
     expect(act).toThrow(/bad\.json/);
+  });
+});
+
+describe('one threshold rule for the deployment and the functions', () => {
+  it.each([
+    [80, 85, 90, true],
+    [80, 80, 90, true],
+    [80, 90, 90, true],
+    [85, 85, 85, true],
+    [90, 85, 95, false],
+    [80, 95, 90, false],
+  ])('threshold %d, high %d, critical %d: accepted = %s by both', (t, h, c, accepted) => {
+    // Act
+    const deploy = () => parseConfig({ alertThreshold: t, severityHigh: h, severityCritical: c });
+    const functions = () =>
+      parseThresholds({
+        ALERT_THRESHOLD: String(t),
+        SEVERITY_HIGH: String(h),
+        SEVERITY_CRITICAL: String(c),
+      });
+
+    // Assess
+    if (accepted) {
+      expect(deploy).not.toThrow();
+      expect(functions).not.toThrow();
+    } else {
+      expect(deploy).toThrow(ConfigError);
+      expect(functions).toThrow(FunctionConfigError);
+    }
+  });
+});
+
+describe('LOCALSTACK_DEFAULTS', () => {
+  it('are the clearly-local values the local services use', () => {
+    // Prepare
+    const local = localEndpoints({});
+
+    // Assess
+    expect(LOCALSTACK_DEFAULTS).toEqual({
+      s3Region: local.s3Region,
+      s3AccessKeyId: local.s3AccessKeyId,
+      s3SecretAccessKey: local.s3SecretAccessKey,
+      warehouseBucket: local.warehouseBucket,
+      catalogWarehouse: local.catalogWarehouse,
+    });
   });
 });

@@ -6,10 +6,10 @@ import {
   sensorAlertsIdentifier,
 } from '../../lib/alerts/table';
 import {
-  fastAppend,
   MANIFEST_MIN_MERGE_COUNT,
   ManifestEntryStatus,
   mainSnapshot,
+  mergeAppend,
   RestCatalog,
   readManifestEntries,
   readManifestList,
@@ -56,7 +56,7 @@ describe('manifest merging on the local REST catalog and S3', () => {
     for (const [i, rows] of batches.entries()) {
       const table = await catalog.loadTable(ident);
       const files = await writeDataFiles(io, table, rows, { fileNamePrefix: `merge${i}` });
-      results.push(await fastAppend(catalog, io, ident, files));
+      results.push(await mergeAppend(catalog, io, ident, files));
     }
     const scanned = await scanWithPyIceberg({
       uri: endpoints.catalogUri,

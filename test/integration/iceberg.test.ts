@@ -7,7 +7,7 @@ import {
 } from '../../lib/alerts/table';
 import {
   ensureFirstSnapshot,
-  fastAppend,
+  mergeAppend,
   planFiles,
   RestCatalog,
   readRows,
@@ -57,7 +57,7 @@ describe('Iceberg table on the local REST catalog and S3', () => {
     return { ident, table };
   }
 
-  /** 1 where the catalog makes fastAppend start an empty table with an empty snapshot. */
+  /** 1 where the catalog makes mergeAppend start an empty table with an empty snapshot. */
   const emptyStart = () => (catalog.enforcesEmptyRefRequirement ? 0n : 1n);
 
   function scan(ident: TableIdentifier): Promise<PyIcebergScan> {
@@ -84,7 +84,7 @@ describe('Iceberg table on the local REST catalog and S3', () => {
       const table = await catalog.loadTable(ident);
       const files = await writeDataFiles(io, table, rows, { fileNamePrefix: `batch${i}` });
       results.push(
-        await fastAppend(catalog, io, ident, files, {
+        await mergeAppend(catalog, io, ident, files, {
           prepare: () => ({ summary: { 'test.batch': String(i) } }),
         }),
       );
@@ -141,8 +141,8 @@ describe('Iceberg table on the local REST catalog and S3', () => {
 
     // Act
     const results = await Promise.all([
-      fastAppend(catalog, io, ident, filesA, { commitId: `a-${runId}`, prepare }),
-      fastAppend(catalog, io, ident, filesB, { commitId: `b-${runId}`, prepare }),
+      mergeAppend(catalog, io, ident, filesA, { commitId: `a-${runId}`, prepare }),
+      mergeAppend(catalog, io, ident, filesB, { commitId: `b-${runId}`, prepare }),
     ]);
     const reloaded = await catalog.loadTable(ident);
     const ours = (

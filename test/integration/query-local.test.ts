@@ -13,7 +13,7 @@ import {
   type IcebergClients,
 } from '../../functions/shared/iceberg';
 import type { SensorAlertRow } from '../../lib/alerts/classify';
-import { fastAppend, type Row, writeDataFiles } from '../../lib/iceberg';
+import { mergeAppend, type Row, writeDataFiles } from '../../lib/iceberg';
 import { localEndpoints } from '../../local/endpoints';
 
 const context = {} as Context;
@@ -67,7 +67,7 @@ function localHandler(table: string) {
 async function append(clients: IcebergClients, rows: SensorAlertRow[]): Promise<void> {
   const table = await clients.catalog.loadTable(clients.table);
   const files = await writeDataFiles(clients.io, table, rows as unknown as Row[]);
-  const result = await fastAppend(clients.catalog, clients.io, clients.table, files);
+  const result = await mergeAppend(clients.catalog, clients.io, clients.table, files);
   expect(result.status).toBe('committed');
 }
 

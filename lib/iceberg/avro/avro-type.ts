@@ -1,4 +1,6 @@
 import avro from 'avsc';
+import { ValidationError } from '../errors';
+import { avscSchema } from './avro-names';
 
 /** avsc's long type with bigint values, so 63-bit snapshot ids stay exact. */
 const BigIntLong = avro.types.LongType.__with({
@@ -14,9 +16,12 @@ const BigIntLong = avro.types.LongType.__with({
   compare: (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1),
 });
 
-/** An avsc type that encodes and decodes records, longs as bigint and bytes as Buffer. */
+/**
+ * An avsc type that encodes and decodes records, longs as bigint and bytes as Buffer. Record
+ * fields are keyed by `avscName` of their schema names (the same names where they are ASCII).
+ */
 export function avroType(schema: object): avro.Type {
-  return avro.Type.forSchema(schema as avro.Schema, {
+  return avro.Type.forSchema(avscSchema(schema) as avro.Schema, {
     // avsc records named types in the registry, so each schema gets a fresh one.
     registry: { long: BigIntLong },
     wrapUnions: false,
@@ -33,7 +38,7 @@ export function decodeBlock(type: avro.Type, data: Uint8Array, count: number): u
   let pos = 0;
   for (let i = 0; i < count; i++) {
     const { value, offset } = type.decode(buf, pos);
-    if (offset < 0) throw new Error('truncated Avro block');
+    if (offset < 0) throw new ValidationError('truncated Avro block');
     out.push(value);
     pos = offset;
   }

@@ -1,4 +1,6 @@
-import type { ManifestContent, ManifestFile } from '../spec/manifest-file';
+import { ValidationError } from '../errors';
+import { ManifestContent, type ManifestFile } from '../spec/manifest-file';
+import type { FormatVersion } from '../spec/table-support';
 import { avroType, decodeBlock, encodeRecords } from './avro-type';
 import { fromBufferOrNull, toBufferOrNull } from './bytes';
 import { readContainer, writeContainer } from './container';
@@ -8,19 +10,30 @@ export interface ManifestListContext {
   snapshotId: bigint;
   parentSnapshotId: bigint | undefined;
   sequenceNumber: bigint;
+  formatVersion: FormatVersion;
+  /** v3: the snapshot's first-row-id, written to the header as Java does. */
+  firstRowId?: bigint;
 }
 
-/** Encodes a manifest list (format v2) with the header keys the spec requires. */
+/** Encodes a manifest list of the table's format version with the header keys the spec requires. */
 export function writeManifestList(manifests: ManifestFile[], ctx: ManifestListContext): Uint8Array {
-  const schema = manifestFileSchema();
+  const version = ctx.formatVersion;
+  if (version === 1 && manifests.some((m) => m.content !== ManifestContent.Data)) {
+    throw new ValidationError('format v1 tables have no delete manifests');
+  }
+  const schema = manifestFileSchema(version);
   const type = avroType(schema);
   const records = manifests.map((m) => ({
     manifest_path: m.manifestPath,
     manifest_length: m.manifestLength,
     partition_spec_id: m.partitionSpecId,
-    content: m.content,
-    sequence_number: m.sequenceNumber,
-    min_sequence_number: m.minSequenceNumber,
+    ...(version >= 2
+      ? {
+          content: m.content,
+          sequence_number: m.sequenceNumber,
+          min_sequence_number: m.minSequenceNumber,
+        }
+      : {}),
     added_snapshot_id: m.addedSnapshotId,
     added_files_count: m.addedFilesCount,
     existing_files_count: m.existingFilesCount,
@@ -36,6 +49,7 @@ export function writeManifestList(manifests: ManifestFile[], ctx: ManifestListCo
         upper_bound: toBufferOrNull(p.upperBound),
       })) ?? null,
     key_metadata: toBufferOrNull(m.keyMetadata),
+    ...(version >= 3 ? { first_row_id: m.firstRowId ?? null } : {}),
   }));
   return writeContainer({
     schemaJson: JSON.stringify(schema),
@@ -43,8 +57,11 @@ export function writeManifestList(manifests: ManifestFile[], ctx: ManifestListCo
       'snapshot-id': String(ctx.snapshotId),
       'parent-snapshot-id':
         ctx.parentSnapshotId === undefined ? 'null' : String(ctx.parentSnapshotId),
-      'sequence-number': String(ctx.sequenceNumber),
-      'format-version': '2',
+      ...(version >= 2 ? { 'sequence-number': String(ctx.sequenceNumber) } : {}),
+      ...(version >= 3 && ctx.firstRowId !== undefined
+        ? { 'first-row-id': String(ctx.firstRowId) }
+        : {}),
+      'format-version': String(version),
     },
     records: encodeRecords(type, records),
   });
@@ -58,15 +75,15 @@ interface RawManifestFile {
   sequence_number?: bigint;
   min_sequence_number?: bigint;
   added_snapshot_id: bigint;
-  added_files_count?: number;
-  added_data_files_count?: number;
-  existing_files_count?: number;
-  existing_data_files_count?: number;
-  deleted_files_count?: number;
-  deleted_data_files_count?: number;
-  added_rows_count?: bigint;
-  existing_rows_count?: bigint;
-  deleted_rows_count?: bigint;
+  added_files_count?: number | null;
+  added_data_files_count?: number | null;
+  existing_files_count?: number | null;
+  existing_data_files_count?: number | null;
+  deleted_files_count?: number | null;
+  deleted_data_files_count?: number | null;
+  added_rows_count?: bigint | null;
+  existing_rows_count?: bigint | null;
+  deleted_rows_count?: bigint | null;
   partitions?:
     | {
         contains_null: boolean;
@@ -76,6 +93,7 @@ interface RawManifestFile {
       }[]
     | null;
   key_metadata?: Buffer | null;
+  first_row_id?: bigint | null;
 }
 
 export interface ReadManifestList {
@@ -83,6 +101,7 @@ export interface ReadManifestList {
   manifests: ManifestFile[];
 }
 
+/** Decodes a manifest list of any format version (v1 lists read with sequence numbers 0). */
 export function readManifestList(bytes: Uint8Array): ReadManifestList {
   const { metadata, schemaJson, blocks } = readContainer(bytes);
   const type = avroType(JSON.parse(schemaJson));
@@ -94,7 +113,6 @@ export function readManifestList(bytes: Uint8Array): ReadManifestList {
         manifestLength: r.manifest_length,
         partitionSpecId: r.partition_spec_id,
         content: (r.content ?? 0) as ManifestContent,
-        // format v1 lists have no sequence numbers: everything is sequence number 0
         sequenceNumber: r.sequence_number ?? 0n,
         minSequenceNumber: r.min_sequence_number ?? 0n,
         addedSnapshotId: r.added_snapshot_id,
@@ -112,6 +130,9 @@ export function readManifestList(bytes: Uint8Array): ReadManifestList {
             upperBound: fromBufferOrNull(p.upper_bound),
           })) ?? null,
         keyMetadata: fromBufferOrNull(r.key_metadata),
+        ...(r.first_row_id === null || r.first_row_id === undefined
+          ? {}
+          : { firstRowId: r.first_row_id }),
       });
     }
   }

@@ -1,21 +1,31 @@
 import { FileIOError } from '../errors';
-import type { FileIO } from './file-io';
+import type { FileIO, FileIOOptions, ReadOptions } from './file-io';
 
 /** In-memory FileIO for tests and benchmarks. */
 export class MemoryFileIO implements FileIO {
   readonly files = new Map<string, Uint8Array>();
 
-  async write(path: string, bytes: Uint8Array): Promise<void> {
+  async write(path: string, bytes: Uint8Array, options?: FileIOOptions): Promise<void> {
+    options?.deadline?.check(`writing ${path}`);
     this.files.set(path, bytes);
   }
 
-  async read(path: string): Promise<Uint8Array> {
+  async read(path: string, options?: ReadOptions): Promise<Uint8Array> {
+    options?.deadline?.check(`reading ${path}`);
     const bytes = this.files.get(path);
     if (!bytes) throw new FileIOError(`no such file: ${path}`, { retryable: false });
-    return bytes;
+    const range = options?.range;
+    if (!range) return bytes;
+    if (range.offset < 0 || range.length < 0 || range.offset + range.length > bytes.length) {
+      throw new FileIOError(`range ${range.offset}+${range.length} is outside ${path}`, {
+        retryable: false,
+      });
+    }
+    return bytes.subarray(range.offset, range.offset + range.length);
   }
 
-  async delete(path: string): Promise<void> {
+  async delete(path: string, options?: FileIOOptions): Promise<void> {
+    options?.deadline?.check(`deleting ${path}`);
     this.files.delete(path);
   }
 }

@@ -5,8 +5,9 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { FileIOError } from '../errors';
-import type { FileIO } from './file-io';
+import { DeadlineExceededError, FileIOError } from '../errors';
+import { Deadline, isAbort } from '../util/deadline';
+import type { FileIO, FileIOOptions, ReadOptions } from './file-io';
 import { parseS3Uri } from './location';
 
 export interface S3FileIOOptions {
@@ -20,12 +21,18 @@ export interface S3FileIOOptions {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** An existing client, e.g. a fake in tests; the other options are then ignored. */
   client?: S3Client;
+  /** Time allowed for one call, the SDK's own retries included (default 60 s); clipped to a deadline. */
+  requestTimeoutMs?: number;
 }
+
+const ACTIVITY = { read: 'reading', write: 'writing', delete: 'deleting' } as const;
 
 export class S3FileIO implements FileIO {
   readonly client: S3Client;
+  private readonly requestTimeoutMs: number;
 
   constructor(options: S3FileIOOptions) {
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
     this.client =
       options.client ??
       new S3Client({
@@ -39,36 +46,59 @@ export class S3FileIO implements FileIO {
       });
   }
 
-  async write(path: string, bytes: Uint8Array): Promise<void> {
+  async write(path: string, bytes: Uint8Array, options?: FileIOOptions): Promise<void> {
     const { bucket, key } = parseS3Uri(path);
-    await attempt('write', path, () =>
-      this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes })),
+    await this.attempt('write', path, options?.deadline, (abortSignal) =>
+      this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes }), {
+        abortSignal,
+      }),
     );
   }
 
-  async read(path: string): Promise<Uint8Array> {
+  async read(path: string, options?: ReadOptions): Promise<Uint8Array> {
     const { bucket, key } = parseS3Uri(path);
-    return attempt('read', path, async () => {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const range = options?.range;
+    return this.attempt('read', path, options?.deadline, async (abortSignal) => {
+      const out = await this.client.send(
+        new GetObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          ...(range ? { Range: `bytes=${range.offset}-${range.offset + range.length - 1}` } : {}),
+        }),
+        { abortSignal },
+      );
       if (!out.Body) throw new Error('empty body');
       return out.Body.transformToByteArray();
     });
   }
 
-  async delete(path: string): Promise<void> {
+  async delete(path: string, options?: FileIOOptions): Promise<void> {
     const { bucket, key } = parseS3Uri(path);
-    await attempt('delete', path, () =>
-      this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })),
+    await this.attempt('delete', path, options?.deadline, (abortSignal) =>
+      this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
     );
   }
-}
 
-// The SDK's error name (NoSuchKey, AccessDenied, NoSuchBucket) is what tells a user what to fix.
-async function attempt<T>(action: string, path: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (cause) {
-    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    throw new FileIOError(`cannot ${action} ${path}: ${reason}`, { cause });
+  // The SDK's error name (NoSuchKey, AccessDenied, NoSuchBucket) is what tells a user what to fix.
+  private async attempt<T>(
+    action: 'read' | 'write' | 'delete',
+    path: string,
+    deadline: Deadline | undefined,
+    run: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const activity = `${ACTIVITY[action]} ${path}`;
+    const { signal, clipped } = (deadline ?? Deadline.none()).requestSignal(
+      this.requestTimeoutMs,
+      activity,
+    );
+    try {
+      return await run(signal);
+    } catch (cause) {
+      if (isAbort(cause) && clipped) {
+        throw new DeadlineExceededError(activity, deadline?.remainingMs() ?? 0, { cause });
+      }
+      const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+      throw new FileIOError(`cannot ${action} ${path}: ${reason}`, { cause });
+    }
   }
 }

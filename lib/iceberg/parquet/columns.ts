@@ -1,9 +1,8 @@
-import type { ColumnSource } from 'hyparquet-writer/src/types.js';
+import type { ColumnSource } from 'hyparquet-writer';
 import { ValidationError } from '../errors';
+import type { NestedField, Row, Schema } from '../spec/schema';
 
 type DecodedArray = ColumnSource['data'];
-
-import type { NestedField, Row, Schema } from '../spec/schema';
 
 /**
  * Transposes rows into one array per column. Required numeric columns become typed arrays,
@@ -83,4 +82,20 @@ function checkBigInt(value: unknown, field: NestedField): bigint {
     );
   }
   return value;
+}
+
+/** NaN values per float and double column (field id), counted from the encoded columns. */
+export function nanCounts(schema: Schema, columns: readonly DecodedArray[]): Map<number, bigint> {
+  const out = new Map<number, bigint>();
+  schema.fields.forEach((field, i) => {
+    if (field.type !== 'double' && field.type !== 'float') return;
+    const values = columns[i]!;
+    let count = 0;
+    for (let j = 0; j < values.length; j++) {
+      const value = values[j];
+      if (typeof value === 'number' && Number.isNaN(value)) count++;
+    }
+    out.set(field.id, BigInt(count));
+  });
+  return out;
 }

@@ -1,4 +1,5 @@
-import type { ParquetWriter } from 'hyparquet-writer';
+import type { RowGroup } from 'hyparquet';
+import { compareValues } from '../spec/compare';
 import type { NestedField, Schema, Value } from '../spec/schema';
 import { toSingleValueBytes, truncateLowerBound, truncateUpperBound } from '../spec/single-value';
 
@@ -14,21 +15,9 @@ export interface ColumnMetrics {
 }
 
 type Bound = Value | undefined;
-type RowGroup = ParquetWriter['row_groups'][number];
 
-function less(a: Value, b: Value): boolean {
-  // strings compare by code point here, as UTF-8 bytes do; JS `<` compares UTF-16 units
-  if (typeof a === 'string' && typeof b === 'string') {
-    const ca = Array.from(a);
-    const cb = Array.from(b);
-    for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
-      const d = ca[i]!.codePointAt(0)! - cb[i]!.codePointAt(0)!;
-      if (d !== 0) return d < 0;
-    }
-    return ca.length < cb.length;
-  }
-  return (a as number | bigint) < (b as number | bigint);
-}
+// Strings compare by code point, as their UTF-8 bytes do.
+const less = (a: Value, b: Value) => compareValues(a, b) < 0;
 
 function boundBytes(field: NestedField, value: Bound, upper: boolean): Uint8Array | undefined {
   if (value === undefined || value === null) return undefined;
@@ -46,10 +35,15 @@ function boundBytes(field: NestedField, value: Bound, upper: boolean): Uint8Arra
 }
 
 /**
- * Folds the writer's per-row-group column chunk statistics into Iceberg file metrics.
+ * Folds the per-row-group column chunk statistics of a written file's footer (read back with
+ * hyparquet, timestamps as bigint micros and dates as day numbers) into Iceberg file metrics.
  * Column order in each row group follows the schema's field order.
  */
-export function metricsFromRowGroups(schema: Schema, rowGroups: RowGroup[]): ColumnMetrics {
+export function metricsFromRowGroups(
+  schema: Schema,
+  rowGroups: RowGroup[],
+  nans: ReadonlyMap<number, bigint>,
+): ColumnMetrics {
   const metrics: ColumnMetrics = {
     columnSizes: new Map(),
     valueCounts: new Map(),
@@ -63,7 +57,6 @@ export function metricsFromRowGroups(schema: Schema, rowGroups: RowGroup[]): Col
     let size = 0n;
     let values = 0n;
     let nulls = 0n;
-    let nans = 0n;
     let min: Bound;
     let max: Bound;
     for (const group of rowGroups) {
@@ -72,10 +65,9 @@ export function metricsFromRowGroups(schema: Schema, rowGroups: RowGroup[]): Col
       size += meta.total_compressed_size;
       values += meta.num_values;
       const stats = meta.statistics as
-        | { min_value?: Value; max_value?: Value; null_count?: bigint; nan_count?: bigint }
+        | { min_value?: Value; max_value?: Value; null_count?: bigint }
         | undefined;
       nulls += stats?.null_count ?? 0n;
-      nans += stats?.nan_count ?? 0n;
       const lo = stats?.min_value;
       const hi = stats?.max_value;
       if (lo !== undefined && lo !== null && (min === undefined || less(lo, min as Value)))
@@ -87,7 +79,9 @@ export function metricsFromRowGroups(schema: Schema, rowGroups: RowGroup[]): Col
     metrics.columnSizes.set(id, size);
     metrics.valueCounts.set(id, values);
     metrics.nullValueCounts.set(id, nulls);
-    if (field.type === 'double' || field.type === 'float') metrics.nanValueCounts.set(id, nans);
+    if (field.type === 'double' || field.type === 'float') {
+      metrics.nanValueCounts.set(id, nans.get(id) ?? 0n);
+    }
     const lower = boundBytes(field, min, false);
     const upper = boundBytes(field, max, true);
     if (lower) metrics.lowerBounds.set(id, lower);

@@ -1,11 +1,8 @@
-import type { ParquetWriter } from 'hyparquet-writer';
+import type { SchemaElement } from 'hyparquet-writer';
 import type { NestedField, Schema } from '../spec/schema';
 
-// hyparquet-writer pins its own hyparquet, so its schema type is the one to satisfy
-export type SchemaElement = ParquetWriter['schema'][number];
-
 /** Parquet schema element of one Iceberg column, carrying its field id as readers require. */
-export function parquetElement(field: NestedField): SchemaElement {
+function parquetElement(field: NestedField): SchemaElement {
   const base: SchemaElement = {
     name: field.name,
     repetition_type: field.required ? 'REQUIRED' : 'OPTIONAL',
@@ -55,17 +52,4 @@ export function parquetSchema(schema: Schema): SchemaElement[] {
     { name: 'table', num_children: schema.fields.length },
     ...schema.fields.map(parquetElement),
   ];
-}
-
-/**
- * The schema used while encoding: timestamps without their logical type, so the encoder
- * takes the bigint micros as they are instead of converting each value. Physical layout
- * is identical, which lets the footer carry the full schema.
- */
-export function physicalSchema(schema: Schema): SchemaElement[] {
-  return parquetSchema(schema).map((element) => {
-    if (element.logical_type?.type !== 'TIMESTAMP') return element;
-    const { logical_type: _l, converted_type: _c, ...rest } = element;
-    return rest;
-  });
 }

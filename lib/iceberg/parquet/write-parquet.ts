@@ -1,9 +1,10 @@
-import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import { parquetMetadata } from 'hyparquet';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { Row, Schema } from '../spec/schema';
 import { type ParquetCodec, parquetCodec, zstdAvailable } from './codecs';
-import { rowsToColumns } from './columns';
+import { nanCounts, rowsToColumns } from './columns';
 import { type ColumnMetrics, metricsFromRowGroups } from './metrics';
-import { parquetSchema, physicalSchema } from './parquet-schema';
+import { parquetSchema } from './parquet-schema';
 
 export interface ParquetWriteOptions {
   codec?: ParquetCodec;
@@ -17,7 +18,19 @@ export interface EncodedParquet {
   metrics: ColumnMetrics;
 }
 
-/** Encodes rows of a flat Iceberg schema as one Parquet file, with field ids and metrics. */
+// Footer statistics as Iceberg bounds need them: timestamps as micros, dates as day numbers.
+const STATISTICS_PARSERS = {
+  timestampFromMicroseconds: (micros: bigint) => micros,
+  timestampFromMilliseconds: (millis: bigint) => millis * 1000n,
+  dateFromDays: (days: number) => days,
+};
+
+/**
+ * Encodes rows of a flat Iceberg schema as one Parquet file, with field ids and metrics. The
+ * metrics come from the written footer, read back through hyparquet's public metadata reader
+ * (the writer's own state is no API); NaN counts, which that reader does not decode, are
+ * counted from the values.
+ */
 export function encodeParquet(
   schema: Schema,
   rows: readonly Row[],
@@ -25,24 +38,18 @@ export function encodeParquet(
 ): EncodedParquet {
   const columns = rowsToColumns(schema, rows);
   const { codec, compressors } = parquetCodec(options.codec ?? defaultCodec());
-  const writer = new ByteWriter();
-  const pq = new ParquetWriter({
-    writer,
-    schema: physicalSchema(schema),
+  const buffer = parquetWriteBuffer({
+    schema: parquetSchema(schema),
+    columnData: schema.fields.map((field, i) => ({ name: field.name, data: columns[i]! })),
     codec,
     compressors,
     statistics: true,
+    rowGroupSize: options.rowGroupSize ?? 1_000_000,
     createdBy: 'sensor-alerts lib/iceberg (hyparquet-writer)',
   });
-  pq.write({
-    columnData: schema.fields.map((field, i) => ({ name: field.name, data: columns[i]! })),
-    rowGroupSize: options.rowGroupSize ?? 1_000_000,
-  });
-  // Encoded as plain INT64 (no per-value conversion); the footer gets the logical types.
-  pq.schema = parquetSchema(schema);
-  pq.finish();
-  const metrics = metricsFromRowGroups(schema, pq.row_groups);
-  return { bytes: writer.getBytes(), recordCount: rows.length, metrics };
+  const footer = parquetMetadata(buffer, { parsers: STATISTICS_PARSERS });
+  const metrics = metricsFromRowGroups(schema, footer.row_groups, nanCounts(schema, columns));
+  return { bytes: new Uint8Array(buffer), recordCount: rows.length, metrics };
 }
 
 /**

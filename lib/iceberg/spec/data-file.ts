@@ -1,9 +1,12 @@
 import type { PartitionValues } from './partition-spec';
 
 export type DataFileContent = 0 | 1 | 2; // data, position deletes, equality deletes
-export type FileFormat = 'PARQUET' | 'AVRO' | 'ORC';
+export type FileFormat = 'PARQUET' | 'AVRO' | 'ORC' | 'PUFFIN';
 
-/** A data file as a manifest describes it; metric maps are keyed by field id. */
+/** Content of a file in a manifest, named as the spec names them. */
+export const FileContent = { Data: 0, PositionDeletes: 1, EqualityDeletes: 2 } as const;
+
+/** A data or delete file as a manifest describes it; metric maps are keyed by field id. */
 export interface DataFile {
   content: DataFileContent;
   filePath: string;
@@ -20,7 +23,16 @@ export interface DataFile {
   lowerBounds?: Map<number, Uint8Array>;
   upperBounds?: Map<number, Uint8Array>;
   splitOffsets?: bigint[];
+  /** Equality delete files: the field ids a row must match on. */
+  equalityIds?: number[];
   sortOrderId?: number;
+  /** v3: row id of the file's first row; null until inherited from the manifest. */
+  firstRowId?: bigint | null;
+  /** Position deletes and deletion vectors: the one data file they delete from. */
+  referencedDataFile?: string;
+  /** Deletion vectors: where the blob sits in its Puffin file. */
+  contentOffset?: bigint;
+  contentSizeInBytes?: bigint;
 }
 
 export enum ManifestEntryStatus {

@@ -27,7 +27,6 @@ export interface ManifestFile {
   deletedRowsCount: bigint;
   partitions?: FieldSummary[] | null;
   keyMetadata?: Uint8Array | null;
+  /** v3 data manifests: row id of the first row its files inherit; null until assigned. */
+  firstRowId?: bigint | null;
 }
-
-/** Sequence number placeholder in a manifest list written before the commit assigns one. */
-export const UNASSIGNED_SEQ = -1n;

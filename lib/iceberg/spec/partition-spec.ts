@@ -29,11 +29,6 @@ export interface BoundPartitionField extends PartitionField {
 /** Partition tuple, in spec field order; values are transform results. */
 export type PartitionValues = Value[];
 
-export const UNPARTITIONED: PartitionSpec = { 'spec-id': 0, fields: [] };
-
-/** First id the spec assigns to partition fields, to keep them apart from column ids. */
-export const PARTITION_FIELD_ID_START = 1000;
-
 export function bindPartitionSpec(spec: PartitionSpec, schema: Schema): BoundPartitionField[] {
   return spec.fields.map((field) => {
     const source = fieldById(schema, field['source-id']);

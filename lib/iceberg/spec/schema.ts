@@ -16,8 +16,12 @@ export interface NestedField {
   id: number;
   name: string;
   required: boolean;
+  /** One of PrimitiveType for tables this package writes; a catalog may send any Iceberg type. */
   type: PrimitiveType;
   doc?: string;
+  /** v3 default values (JSON single-value form). */
+  'initial-default'?: unknown;
+  'write-default'?: unknown;
 }
 
 /** A table schema; only flat structs of primitives are supported by this writer. */
@@ -55,13 +59,9 @@ export function fieldById(schema: Schema, id: number): NestedField {
   return field;
 }
 
-/** Checks a catalog-provided schema is one this writer can handle (flat, primitive columns). */
-export function assertSupportedSchema(schema: { fields: { id: number; type: unknown }[] }): void {
-  for (const field of schema.fields) {
-    if (!isPrimitiveType(field.type)) {
-      throw new ValidationError(
-        `field ${field.id} has unsupported type ${JSON.stringify(field.type)}`,
-      );
-    }
-  }
+/** An Iceberg type as the spec writes it: `decimal(9,2)`, or `struct`/`list`/`map` for nested ones. */
+export function describeType(type: unknown): string {
+  if (typeof type === 'string') return type;
+  const nested = (type as { type?: unknown } | null)?.type;
+  return typeof nested === 'string' ? nested : JSON.stringify(type);
 }

@@ -8,7 +8,7 @@ export interface TableIdentifier {
   name: string;
 }
 
-/** Table metadata (format v2) with every 64-bit id and sequence number as bigint. */
+/** Table metadata (format v1 to v3) with every 64-bit id and sequence number as bigint. */
 export interface TableMetadata {
   'format-version': number;
   'table-uuid': string;
@@ -29,6 +29,8 @@ export interface TableMetadata {
   'metadata-log'?: { 'metadata-file': string; 'timestamp-ms': number }[];
   'sort-orders'?: unknown[];
   'default-sort-order-id'?: number;
+  /** v3: the first row id the next snapshot assigns. */
+  'next-row-id'?: bigint;
   [key: string]: unknown;
 }
 
@@ -50,6 +52,11 @@ export function defaultSpec(metadata: TableMetadata): PartitionSpec {
   );
   if (!spec) throw new ValidationError('table metadata has no default partition spec');
   return spec;
+}
+
+/** `namespace.name`, as errors and logs name a table. */
+export function tableName(ident: TableIdentifier): string {
+  return [...ident.namespace, ident.name].join('.');
 }
 
 export function snapshotById(metadata: TableMetadata, id: bigint): Snapshot | undefined {

@@ -27,6 +27,40 @@ function parameter(transform: string, name: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+const TEMPORAL = new Set<PrimitiveType>(['date', 'timestamp', 'timestamptz']);
+const BUCKETABLE = new Set<PrimitiveType>([
+  'int',
+  'long',
+  'date',
+  'timestamp',
+  'timestamptz',
+  'string',
+  'binary',
+]);
+const TRUNCATABLE = new Set<PrimitiveType>(['int', 'long', 'string']);
+
+/**
+ * Why this package cannot apply `transform` to a `source` column, or undefined when it can:
+ * unknown transforms, parameters that are no positive integers, and source types a transform
+ * is not defined for (or that this package does not implement it for).
+ */
+export function transformProblem(transform: string, source: PrimitiveType): string | undefined {
+  if (transform === 'identity' || transform === 'void') return undefined;
+  if (transform === 'year' || transform === 'month' || transform === 'day') {
+    return TEMPORAL.has(source) ? undefined : `${transform} does not apply to ${source}`;
+  }
+  if (transform === 'hour') {
+    return source === 'timestamp' || source === 'timestamptz'
+      ? undefined
+      : `hour does not apply to ${source}`;
+  }
+  const match = /^(bucket|truncate)\[(\d+)\]$/.exec(transform);
+  if (!match) return `unknown transform ${transform}`;
+  if (Number(match[2]) <= 0) return `${transform} needs a positive parameter`;
+  const applies = match[1] === 'bucket' ? BUCKETABLE : TRUNCATABLE;
+  return applies.has(source) ? undefined : `${transform} does not apply to ${source}`;
+}
+
 /** The type of the partition value a transform produces from a source column type. */
 export function transformResultType(transform: Transform, source: PrimitiveType): PrimitiveType {
   if (transform === 'identity' || transform.startsWith('truncate[')) return source;

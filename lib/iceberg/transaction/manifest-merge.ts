@@ -1,10 +1,12 @@
 import { readManifest, writeManifest } from '../avro/manifest';
 import { ValidationError } from '../errors';
-import type { FileIO } from '../io/file-io';
+import type { FileIO, FileIOOptions } from '../io/file-io';
 import { type ManifestEntry, ManifestEntryStatus } from '../spec/data-file';
 import { ManifestContent, type ManifestFile } from '../spec/manifest-file';
 import { bindPartitionSpec } from '../spec/partition-spec';
 import { currentSchema, type TableMetadata } from '../spec/table-metadata';
+import type { FormatVersion } from '../spec/table-support';
+import type { Deadline } from '../util/deadline';
 import { partitionSummaries } from './partition-summary';
 
 /** Table properties, named and defaulted as the reference implementation does. */
@@ -92,13 +94,27 @@ export function inheritEntryMetadata(entry: ManifestEntry, manifest: ManifestFil
   };
 }
 
-/** Entries of a manifest with inherited metadata filled in. */
+/**
+ * Entries of a manifest with inherited metadata filled in: snapshot ids and sequence numbers,
+ * and (v3) each live data file's first row id, the manifest's first_row_id plus the records of
+ * the files before it that inherit too. A committed manifest without a first_row_id (written
+ * before a table moved to v3) assigns none, as Iceberg Java reads it.
+ */
 export async function readManifestEntries(
   io: FileIO,
   manifest: ManifestFile,
+  options: FileIOOptions = {},
 ): Promise<ManifestEntry[]> {
-  const { entries } = readManifest(await io.read(manifest.manifestPath));
-  return entries.map((entry) => inheritEntryMetadata(entry, manifest));
+  const { entries } = readManifest(await io.read(manifest.manifestPath, options));
+  let nextRowId = manifest.content === ManifestContent.Data ? (manifest.firstRowId ?? null) : null;
+  return entries.map((raw) => {
+    const entry = inheritEntryMetadata(raw, manifest);
+    if (nextRowId === null || entry.status === ManifestEntryStatus.Deleted) return entry;
+    if (entry.dataFile.firstRowId !== null && entry.dataFile.firstRowId !== undefined) return entry;
+    const firstRowId = nextRowId;
+    nextRowId += entry.dataFile.recordCount;
+    return { ...entry, dataFile: { ...entry.dataFile, firstRowId } };
+  });
 }
 
 export interface MergeContext {
@@ -110,12 +126,20 @@ export interface MergeContext {
   /** Where a merged manifest goes (one fresh location per call). */
   newManifestPath: () => string;
   settings: ManifestMergeSettings;
+  formatVersion: FormatVersion;
+  deadline?: Deadline;
+}
+
+interface BinContext extends MergeContext {
+  written: string[];
 }
 
 export interface MergeResult {
   manifests: ManifestFile[];
   /** Manifests rewritten into merged ones, the new manifest included when it was merged. */
   replaced: number;
+  /** Paths of the merged manifests this call wrote (to clean up if the attempt fails). */
+  written: string[];
 }
 
 /**
@@ -126,13 +150,15 @@ export interface MergeResult {
 async function mergeBin(
   bin: readonly ManifestFile[],
   specId: number,
-  ctx: MergeContext,
+  ctx: BinContext,
 ): Promise<ManifestFile> {
   const schema = currentSchema(ctx.metadata);
   const spec = ctx.metadata['partition-specs'].find((s) => s['spec-id'] === specId);
   if (!spec) throw new ValidationError(`table metadata has no partition spec ${specId}`);
   const partition = bindPartitionSpec(spec, schema);
-  const read = await Promise.all(bin.map((m) => readManifestEntries(ctx.io, m)));
+  const read = await Promise.all(
+    bin.map((m) => readManifestEntries(ctx.io, m, { deadline: ctx.deadline })),
+  );
   const entries: ManifestEntry[] = [];
   for (const entry of read.flat()) {
     if (entry.status === ManifestEntryStatus.Deleted) continue;
@@ -147,9 +173,15 @@ async function mergeBin(
     }
     entries.push({ ...entry, status: ManifestEntryStatus.Existing });
   }
-  const bytes = writeManifest(entries, { schema, spec, partition });
+  const bytes = writeManifest(entries, {
+    schema,
+    spec,
+    partition,
+    formatVersion: ctx.formatVersion,
+  });
   const path = ctx.newManifestPath();
-  await ctx.io.write(path, bytes);
+  ctx.written.push(path);
+  await ctx.io.write(path, bytes, { deadline: ctx.deadline });
 
   const added = entries.filter((e) => e.status === ManifestEntryStatus.Added);
   const existing = entries.filter((e) => e.status === ManifestEntryStatus.Existing);
@@ -193,7 +225,7 @@ export async function mergeManifests(
   manifests: readonly ManifestFile[],
   ctx: MergeContext,
 ): Promise<MergeResult> {
-  const unchanged = { manifests: [...manifests], replaced: 0 };
+  const unchanged = { manifests: [...manifests], replaced: 0, written: [] };
   if (!ctx.settings.enabled) return unchanged;
   const groups = new Map<number, ManifestFile[]>();
   const deletes: ManifestFile[] = [];
@@ -212,6 +244,7 @@ export async function mergeManifests(
   if (!due) return unchanged;
 
   const merged: ManifestFile[] = [];
+  const binContext: BinContext = { ...ctx, written: [] };
   let replaced = 0;
   for (const [specId, group] of groups) {
     if (group.length < ctx.settings.minCountToMerge) {
@@ -224,9 +257,9 @@ export async function mergeManifests(
         merged.push(bin[0]!);
         continue;
       }
-      merged.push(await mergeBin(bin, specId, ctx));
+      merged.push(await mergeBin(bin, specId, binContext));
       replaced += bin.length;
     }
   }
-  return { manifests: [...merged, ...deletes], replaced };
+  return { manifests: [...merged, ...deletes], replaced, written: binContext.written };
 }

@@ -1,12 +1,12 @@
+import { compareValues } from '../spec/compare';
 import type { DataFile } from '../spec/data-file';
 import type { FieldSummary } from '../spec/manifest-file';
 import type { BoundPartitionField } from '../spec/partition-spec';
 import type { Value } from '../spec/schema';
 import { toSingleValueBytes } from '../spec/single-value';
 
-function less(a: Value, b: Value): boolean {
-  return (a as number | bigint | string) < (b as number | bigint | string);
-}
+// Code-point order for strings, as the column metrics use: UTF-16 order can invert the bounds.
+const less = (a: Value, b: Value) => compareValues(a, b) < 0;
 
 /** Per partition field: null/NaN presence and value bounds over the manifest's files. */
 export function partitionSummaries(

@@ -12,15 +12,20 @@ import {
 } from '../spec/partition-spec';
 import type { Row } from '../spec/schema';
 import { currentSchema, defaultSpec, type LoadedTable } from '../spec/table-metadata';
+import { assertWritable } from '../spec/table-support';
+import type { Deadline } from '../util/deadline';
 
 export interface WriteDataFilesOptions extends ParquetWriteOptions {
   /** Start of each file name, e.g. a writer or batch id, to make files traceable. */
   fileNamePrefix?: string;
+  /** Uploads are cut off at the deadline, and none starts too close to it. */
+  deadline?: Deadline;
 }
 
 /**
  * Writes rows as Parquet data files under the table location, one file per partition tuple
- * of the table's default spec, and returns their manifest descriptions.
+ * of the table's default spec, and returns their manifest descriptions. A table this package
+ * cannot write correctly is refused before anything is encoded (see assertWritable).
  */
 export async function writeDataFiles(
   io: FileIO,
@@ -29,6 +34,7 @@ export async function writeDataFiles(
   opts: WriteDataFilesOptions = {},
 ): Promise<DataFile[]> {
   const { metadata } = table;
+  assertWritable(metadata);
   const schema = currentSchema(metadata);
   const spec = defaultSpec(metadata);
   const bound = bindPartitionSpec(spec, schema);
@@ -52,7 +58,7 @@ export async function writeDataFiles(
       const dir =
         bound.length > 0 ? joinLocation(dataDir, partitionPath(bound, group.values)) : dataDir;
       const filePath = joinLocation(dir, `${prefix}-${randomUUID()}.parquet`);
-      await io.write(filePath, encoded.bytes);
+      await io.write(filePath, encoded.bytes, { deadline: opts.deadline });
       const m = encoded.metrics;
       return {
         content: 0,

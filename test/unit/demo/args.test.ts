@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DemoUsageError, parseDemoArgs } from '../../../local/demo/args';
+import { parseDemoArgs } from '../../../local/demo/args';
+import { DemoUsageError } from '../../../local/demo/errors';
 
 const now = new Date('2026-11-26T17:41:42Z');
 

@@ -9,13 +9,19 @@ import {
   stageBatch,
   TableLostError,
 } from '../../../lib/group-commit';
-import { MemoryFileIO, NoSuchTableError, planFiles, readRows } from '../../../lib/iceberg';
-import { MemoryCatalog } from '../classifier/memory-catalog';
+import {
+  MemoryFileIO,
+  mainSnapshot,
+  NoSuchTableError,
+  planFiles,
+  readRows,
+} from '../../../lib/iceberg';
+import { catalogWithTable, type FaultyCatalog } from '../iceberg/support/faulty-catalog';
 import { GROUP, staged, TOPIC } from './rows';
 
 const KEY = offsetsSummaryKey(TOPIC, GROUP);
 
-let catalog: MemoryCatalog;
+let catalog: FaultyCatalog;
 let io: MemoryFileIO;
 let store: MemoryStagingStore;
 let deps: CommitRoundDeps;
@@ -33,7 +39,7 @@ const range = (p: number, from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => `${p}:${from + i}`);
 
 beforeEach(() => {
-  catalog = new MemoryCatalog();
+  catalog = catalogWithTable();
   io = new MemoryFileIO();
   store = new MemoryStagingStore();
   deps = {
@@ -58,7 +64,7 @@ describe('runCommitRound', () => {
 
     // Assess
     expect(round).toMatchObject({ status: 'committed', rows: 20, batchesTaken: 3, batchesLeft: 0 });
-    expect(catalog.commits).toBe(1);
+    expect(catalog.applied).toBe(1);
     expect(await tableRows()).toEqual([...range(0, 0, 14), ...range(1, 0, 4)]);
     const { metadata } = await catalog.loadTable();
     expect(metadata.properties?.[KEY]).toBe('{"0":14,"1":4}');
@@ -72,7 +78,7 @@ describe('runCommitRound', () => {
 
     // Assess
     expect(round.status).toBe('nothing-staged');
-    expect(catalog.commits).toBe(0);
+    expect(catalog.applied).toBe(0);
   });
 
   it('discards a redelivery of committed records and removes it', async () => {
@@ -86,7 +92,7 @@ describe('runCommitRound', () => {
 
     // Assess
     expect(round).toMatchObject({ status: 'settled', batchesDiscarded: 1, duplicateRows: 10 });
-    expect(catalog.commits).toBe(1);
+    expect(catalog.applied).toBe(1);
     expect(await tableRows()).toEqual(range(0, 0, 9));
     expect(await store.list('batches/')).toEqual([]);
   });
@@ -130,20 +136,24 @@ describe('runCommitRound', () => {
     // Prepare: our commit, then a foreign commit that keeps only the current snapshot.
     await stageBatch(store, staged(0, 0, 9));
     await runCommitRound(deps);
-    const foreign = structuredClone(catalog.metadata);
-    const ours = foreign.snapshots!.at(-1)!;
-    const replaced = {
-      ...ours,
-      'snapshot-id': 42n,
-      'parent-snapshot-id': ours['snapshot-id'],
-      'sequence-number': ours['sequence-number'] + 1n,
-      summary: { operation: 'replace' },
-    };
-    foreign.snapshots = [replaced];
-    foreign['current-snapshot-id'] = 42n;
-    foreign.refs = { main: { type: 'branch', 'snapshot-id': 42n } };
-    foreign['last-sequence-number'] = replaced['sequence-number'];
-    catalog.metadata = foreign;
+    const ours = mainSnapshot(catalog.metadata)!;
+    await catalog.apply({
+      requirements: [],
+      updates: [
+        {
+          action: 'add-snapshot',
+          snapshot: {
+            ...ours,
+            'snapshot-id': 42n,
+            'parent-snapshot-id': ours['snapshot-id'],
+            'sequence-number': ours['sequence-number'] + 1n,
+            summary: { operation: 'replace' },
+          },
+        },
+        { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': 42n },
+      ],
+    });
+    catalog.inner.servesCurrentSnapshotOnly = true;
     await stageBatch(store, staged(0, 0, 9));
 
     // Act
@@ -157,9 +167,29 @@ describe('runCommitRound', () => {
     // Prepare
     await stageBatch(store, staged(0, 0, 9));
     await runCommitRound(deps);
-    const { [KEY]: _, ...rest } = catalog.metadata.properties ?? {};
-    catalog.metadata.properties = rest;
-    for (const s of catalog.metadata.snapshots ?? []) delete s.summary[KEY];
+    // Another writer's snapshot without the offsets, the property removed, history expired.
+    const ours = mainSnapshot(catalog.metadata)!;
+    await catalog.apply({
+      requirements: [],
+      updates: [
+        { action: 'remove-properties', removals: [KEY] },
+        {
+          action: 'add-snapshot',
+          snapshot: {
+            ...ours,
+            'snapshot-id': 43n,
+            'parent-snapshot-id': ours['snapshot-id'],
+            'sequence-number': ours['sequence-number'] + 1n,
+            summary: { operation: 'replace' },
+          },
+        },
+        { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': 43n },
+        {
+          action: 'remove-snapshots',
+          'snapshot-ids': (catalog.metadata.snapshots ?? []).map((s) => s['snapshot-id']),
+        },
+      ],
+    });
     await stageBatch(store, staged(0, 0, 9));
 
     // Act
@@ -184,7 +214,7 @@ describe('runCommitRound', () => {
 
     // Assess
     await expect(round).rejects.toThrow(TableLostError);
-    expect(catalog.commits).toBe(0);
+    expect(catalog.applied).toBe(0);
   });
 
   it('reports a lost table when the catalog no longer has it', async () => {

@@ -7,12 +7,12 @@ import {
   stageBatch,
 } from '../../../lib/group-commit';
 import { MemoryFileIO } from '../../../lib/iceberg';
-import { MemoryCatalog } from '../classifier/memory-catalog';
+import { catalogWithTable, type FaultyCatalog } from '../iceberg/support/faulty-catalog';
 import { GROUP, staged, TOPIC } from './rows';
 
 let now: number;
 let store: MemoryStagingStore;
-let catalog: MemoryCatalog;
+let catalog: FaultyCatalog;
 let io: MemoryFileIO;
 
 const committer = (intervalMs = 1_000) =>
@@ -30,7 +30,7 @@ const committer = (intervalMs = 1_000) =>
 beforeEach(() => {
   now = 1_000_000;
   store = new MemoryStagingStore();
-  catalog = new MemoryCatalog();
+  catalog = catalogWithTable();
   io = new MemoryFileIO();
 });
 
@@ -52,7 +52,7 @@ describe('GroupCommitter', () => {
     expect(first.outcome).toBe('ran');
     expect(tooSoon.outcome).toBe('not-due');
     expect(due).toMatchObject({ outcome: 'ran', round: { status: 'committed', rows: 10 } });
-    expect(catalog.commits).toBe(2);
+    expect(catalog.applied).toBe(2);
   });
 
   it('does not start while another holds the lease, and takes it once that lease ran out', async () => {
@@ -98,7 +98,7 @@ describe('GroupCommitter', () => {
     await expect(failed).rejects.toThrow('catalog down');
     const { state } = await readCommitterState(store);
     expect(state.holder).toBeNull();
-    expect(state.table?.uuid).toBe('6d6c4a2b-1f43-4f3e-9a55-3b0e3c7d2a11');
+    expect(state.table?.uuid).toBe(catalog.metadata['table-uuid']);
     expect(await c.recordedTable()).toEqual(state.table);
   });
 
@@ -111,7 +111,7 @@ describe('GroupCommitter', () => {
 
     // Assess
     expect(attempt.outcome).toBe('no-time');
-    expect(catalog.commits).toBe(0);
+    expect(catalog.applied).toBe(0);
   });
 
   it('flushes until a round leaves nothing behind', async () => {

@@ -42,6 +42,7 @@ describe('manifest', () => {
     schema: SENSOR_ALERTS_SCHEMA,
     spec: SENSOR_ALERTS_PARTITION_SPEC,
     partition: bindPartitionSpec(SENSOR_ALERTS_PARTITION_SPEC, SENSOR_ALERTS_SCHEMA),
+    formatVersion: 2 as const,
   };
   const entry = {
     status: ManifestEntryStatus.Added,
@@ -137,6 +138,7 @@ describe('manifest list', () => {
       snapshotId: BIG_ID,
       parentSnapshotId: BIG_ID - 1n,
       sequenceNumber: 7n,
+      formatVersion: 2,
     });
     const { metadata, manifests } = readManifestList(bytes);
 
@@ -156,6 +158,7 @@ describe('manifest list', () => {
       snapshotId: BIG_ID,
       parentSnapshotId: undefined,
       sequenceNumber: 1n,
+      formatVersion: 2,
     });
 
     // Assess
@@ -170,6 +173,7 @@ describe('manifest list', () => {
           snapshotId: 1n,
           parentSnapshotId: undefined,
           sequenceNumber: 1n,
+          formatVersion: 2,
         }),
       ).schemaJson,
     );

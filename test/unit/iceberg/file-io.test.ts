@@ -1,12 +1,15 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  Deadline,
+  DeadlineExceededError,
   FileIOError,
   MemoryFileIO,
   parseS3Uri,
   S3FileIO,
   ValidationError,
 } from '../../../lib/iceberg';
+import { FakeClock } from './support/fake-clock';
 
 describe('S3FileIO', () => {
   const saved = process.env.AWS_ENDPOINT_URL;
@@ -54,6 +57,51 @@ describe('S3FileIO', () => {
     await expect(failure).rejects.toThrow(
       `cannot ${action} s3://warehouse/demo/t/metadata/snap.avro: AccessDenied: Access Denied`,
     );
+  });
+});
+
+describe('S3FileIO deadlines', () => {
+  it('passes a signal to every call and turns its abort at the deadline into DeadlineExceededError', async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const signals: AbortSignal[] = [];
+    const client = {
+      send: async (_command: unknown, options: { abortSignal: AbortSignal }) => {
+        signals.push(options.abortSignal);
+        throw Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+      },
+    } as unknown as S3Client;
+    const io = new S3FileIO({ region: 'us-east-1', client, requestTimeoutMs: 60_000 });
+    const deadline = Deadline.after(3_000, { clock, marginMs: 500 });
+
+    // Act
+    const failure = io.read('s3://warehouse/t/data/a.parquet', { deadline });
+
+    // Assess
+    await expect(failure).rejects.toBeInstanceOf(DeadlineExceededError);
+    await expect(failure).rejects.toThrow(/while reading s3:\/\/warehouse\/t\/data\/a.parquet/);
+    expect(signals).toHaveLength(1);
+    expect(clock.timeouts).toEqual([3_000]);
+  });
+
+  it('sends nothing with less than the margin left', async () => {
+    // Prepare
+    const clock = new FakeClock();
+    let sent = 0;
+    const client = { send: async () => sent++ } as unknown as S3Client;
+    const io = new S3FileIO({ region: 'us-east-1', client });
+
+    // Act
+    const failure = io.write('s3://warehouse/t/x', Uint8Array.of(1), {
+      deadline: Deadline.after(200, { clock, marginMs: 500 }),
+    });
+
+    // Assess
+    await expect(failure).rejects.toMatchObject({
+      retryable: true,
+      activity: 'writing s3://warehouse/t/x',
+    });
+    expect(sent).toBe(0);
   });
 });
 

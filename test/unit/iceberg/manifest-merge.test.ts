@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { SENSOR_ALERTS_SCHEMA, sensorAlertsIdentifier } from '../../../lib/alerts/table';
 import {
   DEFAULT_MANIFEST_MERGE,
-  fastAppend,
   inheritEntryMetadata,
   type ManifestEntry,
   ManifestEntryStatus,
@@ -11,6 +10,7 @@ import {
   MemoryFileIO,
   mainSnapshot,
   manifestMergeSettings,
+  mergeAppend,
   packManifests,
   planFiles,
   readManifestEntries,
@@ -19,9 +19,9 @@ import {
   ValidationError,
   writeDataFiles,
 } from '../../../lib/iceberg';
-import { FakeCatalog } from './support/fake-catalog';
-import { alertRows, emptyTable } from './support/fixtures';
-import { manifestFile, tableWithProperties } from './support/manifest-fixtures';
+import { catalogWithTable, type FaultyCatalog } from './support/faulty-catalog';
+import { alertRows } from './support/fixtures';
+import { manifestFile } from './support/manifest-fixtures';
 
 const ident = sensorAlertsIdentifier();
 const fast = { backoff: { baseMs: 1, maxMs: 2 } };
@@ -29,7 +29,7 @@ const ROWS_PER_COMMIT = 2;
 
 /** Appends `commits` small batches, each its own snapshot with its own offsets. */
 async function appendCommits(
-  catalog: FakeCatalog,
+  catalog: FaultyCatalog,
   io: MemoryFileIO,
   commits: number,
   firstCommit = 1,
@@ -37,16 +37,16 @@ async function appendCommits(
   for (let c = firstCommit; c < firstCommit + commits; c++) {
     const rows = alertRows(ROWS_PER_COMMIT, c * 1000);
     const files = await writeDataFiles(io, catalog.table, rows);
-    await fastAppend(catalog, io, ident, files, fast);
+    await mergeAppend(catalog, io, ident, files, fast);
   }
 }
 
-async function headManifests(catalog: FakeCatalog, io: MemoryFileIO): Promise<ManifestFile[]> {
+async function headManifests(catalog: FaultyCatalog, io: MemoryFileIO): Promise<ManifestFile[]> {
   const head = mainSnapshot(catalog.table.metadata)!;
   return readManifestList(await io.read(head['manifest-list'])).manifests;
 }
 
-async function headEntries(catalog: FakeCatalog, io: MemoryFileIO) {
+async function headEntries(catalog: FaultyCatalog, io: MemoryFileIO) {
   const manifests = await headManifests(catalog, io);
   const perManifest = await Promise.all(
     manifests.map(async (m) => ({ manifest: m, entries: await readManifestEntries(io, m) })),
@@ -60,7 +60,7 @@ describe('manifest merging on append', () => {
   it('keeps every file of 120 small appends readable exactly once with the default settings', async () => {
     // Prepare
     const io = new MemoryFileIO();
-    const catalog = new FakeCatalog(emptyTable());
+    const catalog = catalogWithTable();
 
     // Act
     await appendCommits(catalog, io, 120);
@@ -69,7 +69,7 @@ describe('manifest merging on append', () => {
     const manifests = await headManifests(catalog, io);
     expect(manifests.length).toBeLessThan(DEFAULT_MANIFEST_MERGE.minCountToMerge);
     const files = await planFiles(io, catalog.table);
-    const paths = files.map((f) => f.filePath);
+    const paths = files.map((f) => f.file.filePath);
     expect(new Set(paths).size).toBe(paths.length);
     const rows = (
       await Promise.all(files.map((f) => readRows(io, f, SENSOR_ALERTS_SCHEMA)))
@@ -87,9 +87,7 @@ describe('manifest merging on append', () => {
   it('merges on the commit that reaches min-count, keeping snapshot ids and sequence numbers', async () => {
     // Prepare
     const io = new MemoryFileIO();
-    const catalog = new FakeCatalog(
-      tableWithProperties({ 'commit.manifest.min-count-to-merge': '5' }),
-    );
+    const catalog = catalogWithTable({ properties: { 'commit.manifest.min-count-to-merge': '5' } });
     await appendCommits(catalog, io, 3);
     const third = mainSnapshot(catalog.table.metadata)!;
     const thirdFiles = (await headEntries(catalog, io))
@@ -128,9 +126,7 @@ describe('manifest merging on append', () => {
   it('writes the merged manifest list entry for the new snapshot', async () => {
     // Prepare
     const io = new MemoryFileIO();
-    const catalog = new FakeCatalog(
-      tableWithProperties({ 'commit.manifest.min-count-to-merge': '4' }),
-    );
+    const catalog = catalogWithTable({ properties: { 'commit.manifest.min-count-to-merge': '4' } });
     await appendCommits(catalog, io, 3);
 
     // Act
@@ -183,7 +179,7 @@ describe('manifest merging on append', () => {
     async ({ properties, commits, manifests }) => {
       // Prepare
       const io = new MemoryFileIO();
-      const catalog = new FakeCatalog(tableWithProperties(properties));
+      const catalog = catalogWithTable({ properties });
 
       // Act
       await appendCommits(catalog, io, commits);
@@ -197,19 +193,17 @@ describe('manifest merging on append', () => {
   it('merges the manifests read from the new parent when a retry follows a conflict', async () => {
     // Prepare
     const io = new MemoryFileIO();
-    const catalog = new FakeCatalog(
-      tableWithProperties({ 'commit.manifest.min-count-to-merge': '3' }),
-    );
+    const catalog = catalogWithTable({ properties: { 'commit.manifest.min-count-to-merge': '3' } });
     await appendCommits(catalog, io, 1);
     const ours = await writeDataFiles(io, catalog.table, alertRows(3, 500));
     const theirs = await writeDataFiles(io, catalog.table, alertRows(4, 600));
     let prepared = 0;
 
     // Act: the concurrent writer makes the list reach min-count for our retry
-    const result = await fastAppend(catalog, io, ident, ours, {
+    const result = await mergeAppend(catalog, io, ident, ours, {
       ...fast,
       prepare: async () => {
-        if (++prepared === 1) await fastAppend(catalog, io, ident, theirs, fast);
+        if (++prepared === 1) await mergeAppend(catalog, io, ident, theirs, fast);
         return {};
       },
     });

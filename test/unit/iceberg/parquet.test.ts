@@ -9,7 +9,7 @@ import {
   readRows,
   writeDataFiles,
 } from '../../../lib/iceberg';
-import { alertRows, emptyTable, LOCATION } from './support/fixtures';
+import { alertRows, emptyTable, LOCATION, taskOf } from './support/fixtures';
 
 function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
@@ -54,7 +54,7 @@ describe('Parquet data files', () => {
       // Act
       const files = await writeDataFiles(io, emptyTable(), rows, { codec });
       const read = (
-        await Promise.all(files.map((f) => readRows(io, f, SENSOR_ALERTS_SCHEMA)))
+        await Promise.all(files.map((f) => readRows(io, taskOf(f), SENSOR_ALERTS_SCHEMA)))
       ).flat();
 
       // Assess

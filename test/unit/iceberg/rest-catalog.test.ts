@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   CatalogError,
+  CatalogThrottledError,
   CommitConflictError,
   CommitStateUnknownError,
+  Deadline,
+  DeadlineExceededError,
   NoSuchTableError,
   RestCatalog,
 } from '../../../lib/iceberg';
+import { FakeClock, timeoutError } from './support/fake-clock';
 
 interface Call {
   method: string;
@@ -23,7 +27,9 @@ const METADATA = `{"format-version":2,"table-uuid":"u","location":"s3://warehous
 "snapshots":[{"snapshot-id":${BIG},"parent-snapshot-id":8333017788700497001,"sequence-number":3,
 "timestamp-ms":1,"manifest-list":"s3://x","summary":{"operation":"append"}}]}`;
 
-function fakeFetch(routes: (call: Call) => { status: number; body?: string } | Error) {
+type Answer = { status: number; body?: string; headers?: Record<string, string> } | Error;
+
+function fakeFetch(routes: (call: Call) => Answer) {
   const calls: Call[] = [];
   const fetchFn = (async (input: URL | string, init?: RequestInit) => {
     const call: Call = {
@@ -38,6 +44,7 @@ function fakeFetch(routes: (call: Call) => { status: number; body?: string } | E
     // A 204 may carry no body at all, not even an empty one.
     return new Response(answer.status === 204 ? null : (answer.body ?? ''), {
       status: answer.status,
+      ...(answer.headers ? { headers: answer.headers } : {}),
     });
   }) as typeof fetch;
   return { calls, fetchFn };
@@ -50,7 +57,7 @@ const error = (code: number) => ({
   body: `{"error":{"message":"m${code}","type":"T","code":${code}}}`,
 });
 
-async function connectWith(commitAnswer: { status: number; body?: string } | Error) {
+async function connectWith(commitAnswer: Answer) {
   const fake = fakeFetch((call) => (call.url.includes('/v1/config') ? config : commitAnswer));
   const catalog = await RestCatalog.connect({
     uri: 'http://127.0.0.1:19120/iceberg/',
@@ -239,5 +246,181 @@ describe('RestCatalog', () => {
 
     // Assess
     expect(fake.calls[0]!.headers.authorization).toMatch(expected);
+  });
+});
+
+const loaded = { status: 200, body: `{"metadata-location":"m","metadata":${METADATA}}` };
+
+/** A catalog whose answers after /v1/config come from `answers` in turn (the last repeats). */
+async function scripted(answers: Answer[], clock = new FakeClock()) {
+  let i = 0;
+  const fake = fakeFetch((call) =>
+    call.url.includes('/v1/config') ? config : answers[Math.min(i++, answers.length - 1)]!,
+  );
+  const catalog = await RestCatalog.connect({
+    uri: 'http://127.0.0.1:19120/iceberg',
+    fetch: fake.fetchFn,
+    clock,
+    backoff: { baseMs: 100, maxMs: 1_000 },
+  });
+  const requests = () => fake.calls.filter((c) => !c.url.includes('/v1/config'));
+  return { catalog, requests, all: fake.calls, clock };
+}
+
+describe('RestCatalog throttling', () => {
+  it.each<[string, Answer]>([
+    ['429', { status: 429, body: '{"error":{"message":"slow down","type":"T","code":429}}' }],
+    [
+      "Glue's 400 ThrottlingException",
+      {
+        status: 400,
+        body: '{"error":{"message":"Rate exceeded","type":"ThrottlingException","code":400}}',
+      },
+    ],
+    [
+      'an AWS JSON __type',
+      { status: 400, body: '{"__type":"com.amazonaws.glue#ThrottlingException","message":"x"}' },
+    ],
+    [
+      'an x-amzn-ErrorType header',
+      {
+        status: 400,
+        body: '{}',
+        headers: { 'x-amzn-errortype': 'TooManyRequestsException:http://x' },
+      },
+    ],
+    ['503 with Retry-After', { status: 503, body: '{}', headers: { 'retry-after': '2' } }],
+    ['S3-style SlowDown', { status: 503, body: '{"error":{"type":"SlowDown","message":"m"}}' }],
+  ])('retries a load answered with %s', async (_name, throttled) => {
+    // Prepare
+    const { catalog, all } = await scripted([throttled, loaded]);
+
+    // Act
+    const table = await catalog.loadTable(ident);
+
+    // Assess
+    expect(table.metadata['table-uuid']).toBe('u');
+    expect(all.filter((c) => c.url.includes('/tables/'))).toHaveLength(2);
+  });
+
+  it('resends a throttled commit as it was, with its Idempotency-Key, after Retry-After', async () => {
+    // Prepare
+    const { catalog, all, clock } = await scripted([
+      {
+        status: 400,
+        body: '{"error":{"message":"Rate exceeded","type":"ThrottlingException"}}',
+        headers: { 'retry-after': '2' },
+      },
+      loaded,
+    ]);
+
+    // Act
+    await catalog.commitTable(ident, commit, { idempotencyKey: 'key-7' });
+
+    // Assess
+    const commits = all.filter((c) => c.method === 'POST');
+    expect(commits).toHaveLength(2);
+    expect(commits.map((c) => c.headers['idempotency-key'])).toEqual(['key-7', 'key-7']);
+    expect(commits[1]!.body).toBe(commits[0]!.body);
+    expect(clock.sleeps).toEqual([2_000]);
+  });
+
+  it('keeps a 503 without Retry-After on a commit an unknown outcome', async () => {
+    // Prepare
+    const { catalog } = await scripted([{ status: 503, body: '{}' }]);
+
+    // Act / Assess
+    await expect(
+      catalog.commitTable(ident, commit, { idempotencyKey: 'k' }),
+    ).rejects.toBeInstanceOf(CommitStateUnknownError);
+  });
+
+  it('gives up with a retryable CatalogThrottledError when the throttling goes on', async () => {
+    // Prepare
+    const { catalog, requests } = await scripted([{ status: 429, body: '{}' }]);
+
+    // Act
+    const error = await catalog.loadTable(ident).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(CatalogThrottledError);
+    expect(error).toMatchObject({ retryable: true, status: 429 });
+    expect(requests()).toHaveLength(6);
+  });
+
+  it('does not take an ordinary 400 for throttling', async () => {
+    // Prepare
+    const { catalog, requests } = await scripted([
+      { status: 400, body: '{"error":{"message":"bad spec","type":"BadRequestException"}}' },
+    ]);
+
+    // Act / Assess
+    await expect(catalog.commitTable(ident, commit, { idempotencyKey: 'k' })).rejects.toMatchObject(
+      {
+        status: 400,
+        retryable: false,
+      },
+    );
+    expect(requests()).toHaveLength(1);
+  });
+});
+
+describe('RestCatalog deadlines', () => {
+  it('clips each request timeout to the time left', async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const { catalog } = await scripted([loaded], clock);
+    const deadline = Deadline.after(5_000, { clock });
+
+    // Act
+    await catalog.loadTable(ident, { deadline });
+
+    // Assess
+    expect(clock.timeouts).toEqual([30_000, 5_000]);
+  });
+
+  it('stops retrying before the deadline instead of sleeping past it', async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const { catalog } = await scripted([{ status: 500, body: '{}' }], clock);
+    const start = clock.now();
+    const deadline = Deadline.after(150, { clock, marginMs: 100 });
+
+    // Act
+    const error = await catalog.loadTable(ident, { deadline }).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(error).toMatchObject({ retryable: true, activity: 'loading demo.sensor_alerts' });
+    expect(clock.now() - start).toBeLessThanOrEqual(150);
+  });
+
+  it('starts no request with less than the margin left', async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const { catalog, requests } = await scripted([loaded], clock);
+    const deadline = Deadline.after(500, { clock, marginMs: 1_000 });
+
+    // Act / Assess
+    await expect(catalog.loadTable(ident, { deadline })).rejects.toThrow(
+      /deadline reached while loading demo.sensor_alerts/,
+    );
+    expect(requests()).toHaveLength(0);
+  });
+
+  it('reports a commit cut off by the deadline as one whose outcome is unknown', async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const { catalog } = await scripted([timeoutError()], clock);
+    const deadline = Deadline.after(2_000, { clock, marginMs: 100 });
+
+    // Act
+    const error = await catalog
+      .commitTable(ident, commit, { idempotencyKey: 'k', deadline })
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(error).toMatchObject({ commitOutcomeUnknown: true, retryable: true });
   });
 });

@@ -6,12 +6,18 @@ import {
   MemoryFileIO,
   NoSuchTableError,
 } from '../../../lib/iceberg';
+import { emptyTable } from '../iceberg/support/fixtures';
 
 const TABLE = { namespace: ['demo'], name: 'sensor_alerts' };
-const LOADED = {
+// The sensor_alerts table with a snapshot on main, so that no first snapshot is committed.
+const LOADED: LoadedTable = {
   metadataLocation: 's3://w/demo.db/sensor_alerts/metadata/00000.json',
-  metadata: { 'current-snapshot-id': 1, refs: { main: { 'snapshot-id': 1, type: 'branch' } } },
-} as unknown as LoadedTable;
+  metadata: {
+    ...emptyTable().metadata,
+    'current-snapshot-id': 1n,
+    refs: { main: { 'snapshot-id': 1n, type: 'branch' } },
+  },
+};
 
 /** A catalog that records which calls ensureAlertTable makes. */
 function recordingCatalog(state: { table: boolean; namespace: boolean; createFails?: number }) {
@@ -46,6 +52,18 @@ function recordingCatalog(state: { table: boolean; namespace: boolean; createFai
 }
 
 describe('ensureAlertTable', () => {
+  it('refuses a table the writer cannot append to before any batch', async () => {
+    // Prepare
+    const { catalog } = recordingCatalog({ table: true, namespace: true });
+    const v4 = { ...LOADED, metadata: { ...LOADED.metadata, 'format-version': 4 } };
+    const refusing = { ...catalog, loadTable: async () => v4 } as AlertTableCatalog;
+
+    // Act / Assess
+    await expect(
+      ensureAlertTable({ catalog: refusing, io: new MemoryFileIO(), table: TABLE }),
+    ).rejects.toThrow(/demo.sensor_alerts has format version 4/);
+  });
+
   it('loads an existing table with one call, never touching the namespace', async () => {
     // Prepare
     const { catalog, calls } = recordingCatalog({ table: true, namespace: true });

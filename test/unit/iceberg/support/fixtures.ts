@@ -1,5 +1,11 @@
 import { SENSOR_ALERTS_PARTITION_SPEC, SENSOR_ALERTS_SCHEMA } from '../../../../lib/alerts/table';
-import type { LoadedTable, Row, TableMetadata } from '../../../../lib/iceberg';
+import type {
+  DataFile,
+  FileScanTask,
+  LoadedTable,
+  Row,
+  TableMetadata,
+} from '../../../../lib/iceberg';
 
 export const LOCATION = 's3://warehouse/demo/sensor_alerts';
 
@@ -39,4 +45,9 @@ export function alertRows(count: number, offsetStart = 0, dayShift = 0n): Row[] 
     source_partition: i % 3,
     source_offset: BigInt(offsetStart + i),
   }));
+}
+
+/** A scan task for one data file with no deletes, as planScan makes for an append-only table. */
+export function taskOf(file: DataFile): FileScanTask {
+  return { file, dataSequenceNumber: 1n, deletes: [], spec: SENSOR_ALERTS_PARTITION_SPEC };
 }

@@ -3,10 +3,10 @@ import { SENSOR_ALERTS_SCHEMA, sensorAlertsIdentifier } from '../../../lib/alert
 import {
   COMMIT_ID_SUMMARY_KEY,
   CommitConflictError,
-  fastAppend,
   findNewestSnapshotWith,
   MemoryFileIO,
   mainSnapshot,
+  mergeAppend,
   planFiles,
   type Row,
   readManifestList,
@@ -14,18 +14,18 @@ import {
   type TableUpdate,
   writeDataFiles,
 } from '../../../lib/iceberg';
-import { FakeCatalog } from './support/fake-catalog';
-import { alertRows, emptyTable } from './support/fixtures';
+import { catalogWithTable, FaultyCatalog } from './support/faulty-catalog';
+import { alertRows } from './support/fixtures';
 
 const ident = sensorAlertsIdentifier();
 const fast = { backoff: { baseMs: 1, maxMs: 2 } };
 
-async function appendRows(catalog: FakeCatalog, io: MemoryFileIO, rows: Row[], summary = {}) {
+async function appendRows(catalog: FaultyCatalog, io: MemoryFileIO, rows: Row[], summary = {}) {
   const files = await writeDataFiles(io, catalog.table, rows);
-  return fastAppend(catalog, io, ident, files, { ...fast, prepare: () => ({ summary }) });
+  return mergeAppend(catalog, io, ident, files, { ...fast, prepare: () => ({ summary }) });
 }
 
-async function allRows(catalog: FakeCatalog, io: MemoryFileIO): Promise<Row[]> {
+async function allRows(catalog: FaultyCatalog, io: MemoryFileIO): Promise<Row[]> {
   const files = await planFiles(io, catalog.table);
   return (await Promise.all(files.map((f) => readRows(io, f, SENSOR_ALERTS_SCHEMA)))).flat();
 }
@@ -35,13 +35,11 @@ function snapshotOf(update: TableUpdate | undefined) {
   return update.snapshot;
 }
 
-describe('fastAppend', () => {
+describe('mergeAppend', () => {
   it('starts an empty table with an empty snapshot where the catalog ignores the empty-ref check', async () => {
     // Prepare
     const io = new MemoryFileIO();
-    const catalog = Object.assign(new FakeCatalog(emptyTable()), {
-      enforcesEmptyRefRequirement: false,
-    });
+    const catalog = catalogWithTable({ enforcesEmptyRefRequirement: false });
 
     // Act
     const result = await appendRows(catalog, io, alertRows(6));
@@ -50,12 +48,15 @@ describe('fastAppend', () => {
     expect(result).toMatchObject({ status: 'committed', sequenceNumber: 2n, attempts: 1 });
     const [first, second] = catalog.commits.map((c) => c.commit);
     const empty = snapshotOf(first!.updates[0]);
+    const uuid = catalog.metadata['table-uuid'];
     expect(first!.requirements).toEqual([
+      { type: 'assert-table-uuid', uuid },
       { type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': null },
     ]);
     expect(empty.summary).toMatchObject({ 'added-records': '0', 'total-records': '0' });
     expect(readManifestList(await io.read(empty['manifest-list'])).manifests).toEqual([]);
     expect(second!.requirements).toEqual([
+      { type: 'assert-table-uuid', uuid },
       { type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': empty['snapshot-id'] },
     ]);
     expect(snapshotOf(second!.updates[0]).summary['total-records']).toBe('6');
@@ -65,7 +66,7 @@ describe('fastAppend', () => {
   it('commits a first snapshot asserting an empty main branch', async () => {
     // Prepare
     const io = new MemoryFileIO();
-    const catalog = new FakeCatalog(emptyTable());
+    const catalog = catalogWithTable();
 
     // Act
     const result = await appendRows(catalog, io, alertRows(6), { 'app.batch': 'b1' });
@@ -74,6 +75,7 @@ describe('fastAppend', () => {
     expect(result).toMatchObject({ status: 'committed', sequenceNumber: 1n, attempts: 1 });
     const { commit } = catalog.commits[0]!;
     expect(commit.requirements).toEqual([
+      { type: 'assert-table-uuid', uuid: catalog.metadata['table-uuid'] },
       { type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': null },
     ]);
     const snapshot = snapshotOf(commit.updates[0]);
@@ -98,7 +100,7 @@ describe('fastAppend', () => {
   it('carries totals forward and keeps parent manifests', async () => {
     // Prepare
     const io = new MemoryFileIO();
-    const catalog = new FakeCatalog(emptyTable());
+    const catalog = catalogWithTable();
     await appendRows(catalog, io, alertRows(6, 0));
 
     // Act
@@ -118,19 +120,19 @@ describe('fastAppend', () => {
   it('re-applies on the new parent after a 409, reusing data files and manifest', async () => {
     // Prepare
     const io = new MemoryFileIO();
-    const catalog = new FakeCatalog(emptyTable());
+    const catalog = catalogWithTable();
     await appendRows(catalog, io, alertRows(2, 0));
     const files = await writeDataFiles(io, catalog.table, alertRows(3, 10));
     const other = await writeDataFiles(io, catalog.table, alertRows(5, 20));
     let prepared = 0;
 
     // Act: a concurrent writer lands between our load and our commit
-    const result = await fastAppend(catalog, io, ident, files, {
+    const result = await mergeAppend(catalog, io, ident, files, {
       ...fast,
       prepare: async () => {
         prepared++;
         if (prepared === 1) {
-          await fastAppend(catalog, io, ident, other, fast);
+          await mergeAppend(catalog, io, ident, other, fast);
         }
         return { summary: {} };
       },
@@ -143,20 +145,21 @@ describe('fastAppend', () => {
     expect(retry!['snapshot-id']).toBe(first!['snapshot-id']);
     expect(retry!['manifest-list']).not.toBe(first!['manifest-list']);
     expect(ours[1]!.idempotencyKey).not.toBe(ours[0]!.idempotencyKey);
-    const [firstList, retryList] = await Promise.all(
-      [first!, retry!].map(
-        async (s) => readManifestList(await io.read(s['manifest-list'])).manifests,
-      ),
-    );
-    expect(retryList![0]!.manifestPath).toBe(firstList![0]!.manifestPath);
+    const retryList = readManifestList(await io.read(retry!['manifest-list'])).manifests;
     expect(retryList).toHaveLength(3);
+    expect(retryList[0]!.manifestPath).toMatch(/-m0\.avro$/);
+    // the conflicted attempt's manifest list is cleaned up, the reused manifest is not
+    expect(io.files.has(first!['manifest-list'])).toBe(false);
+    expect(result.status === 'committed' && result.cleanup.deleted).toEqual([
+      first!['manifest-list'],
+    ]);
     expect((await allRows(catalog, io)).length).toBe(10);
   });
 
   it('answers a 409 that the fake catalog injects once', async () => {
     // Prepare
     const io = new MemoryFileIO();
-    const catalog = new FakeCatalog(emptyTable());
+    const catalog = catalogWithTable();
     catalog.faults.push('conflict');
 
     // Act
@@ -171,12 +174,12 @@ describe('fastAppend', () => {
   it('gives up with CommitConflictError after maxAttempts conflicts', async () => {
     // Prepare
     const io = new MemoryFileIO();
-    const catalog = new FakeCatalog(emptyTable());
+    const catalog = catalogWithTable();
     catalog.faults.push('conflict', 'conflict', 'conflict');
     const files = await writeDataFiles(io, catalog.table, alertRows(3));
 
     // Act
-    const append = fastAppend(catalog, io, ident, files, { ...fast, maxAttempts: 3 });
+    const append = mergeAppend(catalog, io, ident, files, { ...fast, maxAttempts: 3 });
 
     // Assess
     await expect(append).rejects.toBeInstanceOf(CommitConflictError);
@@ -186,12 +189,12 @@ describe('fastAppend', () => {
   it('finds its own commit after a lost response instead of committing twice', async () => {
     // Prepare
     const io = new MemoryFileIO();
-    const catalog = new FakeCatalog(emptyTable());
+    const catalog = catalogWithTable();
     catalog.faults.push('unknown-applied');
     const files = await writeDataFiles(io, catalog.table, alertRows(4));
 
     // Act
-    const result = await fastAppend(catalog, io, ident, files, { ...fast, commitId: 'c-1' });
+    const result = await mergeAppend(catalog, io, ident, files, { ...fast, commitId: 'c-1' });
 
     // Assess
     expect(result).toMatchObject({ status: 'committed', attempts: 1 });
@@ -207,12 +210,12 @@ describe('fastAppend', () => {
   it('resends the identical request with the same key when the commit did not land', async () => {
     // Prepare
     const io = new MemoryFileIO();
-    const catalog = new FakeCatalog(emptyTable());
+    const catalog = catalogWithTable();
     catalog.faults.push('unknown-not-applied');
     const files = await writeDataFiles(io, catalog.table, alertRows(4));
 
     // Act
-    const result = await fastAppend(catalog, io, ident, files, fast);
+    const result = await mergeAppend(catalog, io, ident, files, fast);
 
     // Assess
     expect(result).toMatchObject({ status: 'committed', attempts: 2 });
@@ -224,19 +227,19 @@ describe('fastAppend', () => {
 
   it('recognises its own late-landing commit when the resent request conflicts with it', async () => {
     // Prepare: the first request is answered 503 but lands just before its resend.
-    class LateLanding extends FakeCatalog {
-      override async commitTable(...args: Parameters<FakeCatalog['commitTable']>) {
-        if (this.commits.length === 1) this.apply(this.commits[0]!.commit);
+    class LateLanding extends FaultyCatalog {
+      override async commitTable(...args: Parameters<FaultyCatalog['commitTable']>) {
+        if (this.commits.length === 1) await this.apply(this.commits[0]!.commit);
         return super.commitTable(...args);
       }
     }
     const io = new MemoryFileIO();
-    const catalog = new LateLanding(emptyTable());
+    const catalog = new LateLanding(catalogWithTable().inner);
     catalog.faults.push('unknown-not-applied');
     const files = await writeDataFiles(io, catalog.table, alertRows(4));
 
     // Act
-    const result = await fastAppend(catalog, io, ident, files, fast);
+    const result = await mergeAppend(catalog, io, ident, files, fast);
 
     // Assess
     expect(result).toMatchObject({ status: 'committed', attempts: 2 });
@@ -246,11 +249,11 @@ describe('fastAppend', () => {
   it('abandons without committing when prepare says so', async () => {
     // Prepare
     const io = new MemoryFileIO();
-    const catalog = new FakeCatalog(emptyTable());
+    const catalog = catalogWithTable();
     const files = await writeDataFiles(io, catalog.table, alertRows(2));
 
     // Act
-    const result = await fastAppend(catalog, io, ident, files, {
+    const result = await mergeAppend(catalog, io, ident, files, {
       prepare: () => ({ abandon: 'already committed' }),
     });
 
@@ -264,7 +267,7 @@ describe('findNewestSnapshotWith', () => {
   it('walks back from main to the newest snapshot carrying the key', async () => {
     // Prepare
     const io = new MemoryFileIO();
-    const catalog = new FakeCatalog(emptyTable());
+    const catalog = catalogWithTable();
     await appendRows(catalog, io, alertRows(1, 0), { 'offsets.t.g': '{"0":1}' });
     await appendRows(catalog, io, alertRows(1, 1), { 'offsets.t.g': '{"0":2}' });
     await appendRows(catalog, io, alertRows(1, 2), {});

@@ -10,7 +10,3 @@ export function backoffDelay(attempt: number, options: BackoffOptions = DEFAULT_
   const cap = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.random() * cap;
 }
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
