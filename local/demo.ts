@@ -23,12 +23,12 @@ import { textTable } from './demo/text-table';
 import { inProcessInvoker } from './esm/invokers';
 import { EventSourceMappingRunner } from './esm/runner';
 import { allReady, down, up } from './services/manager';
-import type { ServiceName } from './services/versions';
+import type { LocalServiceName } from './services/versions';
 
 // The SDK's notice about future Node versions is noise between the step lines.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-async function ensureServices(steps: StepPrinter): Promise<ServiceName[]> {
+async function ensureServices(steps: StepPrinter): Promise<LocalServiceName[]> {
   return steps.run(
     'Local services (Kafka, S3, Iceberg REST catalog)',
     async () => {

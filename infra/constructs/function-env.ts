@@ -164,7 +164,10 @@ export function kafkaEnv(values: DeployedValues): Env {
 }
 
 function queryEnv(config: AppConfig, values: DeployedValues): Env {
-  // Only deployed with Athena: DuckDB (the local engine) is kept out of the bundle.
+  // LocalStack has no Athena: its bundle carries the local engine (DuckDB over the table's data
+  // files, through the catalog and S3 store of the ICEBERG_* settings) and nothing else.
+  if (config.target === 'localstack') return { QUERY_ENGINE: 'local' };
+  // On AWS the bundle carries the Athena engine only.
   if (!values.athenaWorkgroup) throw new Error('the query function needs an Athena workgroup');
   return {
     QUERY_ENGINE: 'athena',

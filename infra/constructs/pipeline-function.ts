@@ -8,7 +8,14 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { FunctionAlarms } from './alarms';
-import { type BundleSpec, bundleSpec, FUNCTION_NAMES, type FunctionName } from './bundling';
+import {
+  type BundleSpec,
+  type BundleTarget,
+  bundleSpec,
+  FUNCTION_NAMES,
+  type FunctionName,
+  shipPackagesCommands,
+} from './bundling';
 import type { Env } from './function-env';
 import { acknowledge, managedPolicyFinding } from './nag';
 import type { FunctionNetwork } from './streaming';
@@ -28,6 +35,8 @@ export interface PipelineFunctionProps {
   logRetentionDays: number;
   removalPolicy: RemovalPolicy;
   network?: FunctionNetwork;
+  /** Where the function runs; decides what its bundle carries (bundling.ts). Default aws. */
+  bundleTarget?: BundleTarget;
   /**
    * For a function that is not one of the pipeline functions: bundle this entry with the
    * options of an existing function's bundle (same externals, format and banner).
@@ -43,12 +52,15 @@ function isFunctionName(name: string): name is FunctionName {
 
 function specFor(props: PipelineFunctionProps): BundleSpec {
   if (props.bundle) {
-    return { ...bundleSpec(props.bundle.like, PROJECT_ROOT), entry: props.bundle.entry };
+    return {
+      ...bundleSpec(props.bundle.like, PROJECT_ROOT, props.bundleTarget),
+      entry: props.bundle.entry,
+    };
   }
   if (!isFunctionName(props.name)) {
     throw new Error(`function ${props.name} needs a bundle entry`);
   }
-  return bundleSpec(props.name, PROJECT_ROOT);
+  return bundleSpec(props.name, PROJECT_ROOT, props.bundleTarget);
 }
 
 /**
@@ -114,12 +126,24 @@ export class PipelineFunction extends Construct {
         format: nodejs.OutputFormat.ESM,
         target: spec.target,
         minify: spec.minify,
+        keepNames: spec.keepNames,
+        define: spec.define,
         sourceMap: spec.sourcemap,
         sourcesContent: spec.sourcesContent,
         mainFields: spec.mainFields,
         banner: spec.banner,
         // An explicit list (even empty) also bundles the AWS SDK instead of the runtime's copy.
         externalModules: spec.externals,
+        ...(spec.shippedPackages.length > 0
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  shipPackagesCommands(spec, PROJECT_ROOT, inputDir, outputDir),
+              },
+            }
+          : {}),
       },
     });
     acknowledge(

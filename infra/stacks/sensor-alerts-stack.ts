@@ -66,7 +66,11 @@ export class SensorAlertsStack extends Stack {
         saslSecretArn: this.streaming.secret?.secretArn,
       },
     };
-    const fnDefaults = { logRetentionDays: config.functions.logRetentionDays, removalPolicy };
+    const fnDefaults = {
+      logRetentionDays: config.functions.logRetentionDays,
+      removalPolicy,
+      bundleTarget: config.target,
+    };
     if (config.kafkaTopics.create) {
       this.topics = new KafkaTopics(this, 'KafkaTopics', {
         ...fnDefaults,
@@ -106,11 +110,14 @@ export class SensorAlertsStack extends Stack {
       timeout: Duration.minutes(config.groupCommit.sweepMinutes),
       alarms: { onError: 'staged batches wait for the next round; its log says why', action },
     });
-    if (this.lakehouse.workgroup) {
+    // Athena on AWS; on LocalStack (no Athena) the local engine, DuckDB shipped with the bundle.
+    if (this.lakehouse.workgroup || config.target === 'localstack') {
       this.query = new PipelineFunction(this, 'Query', {
         ...fnDefaults,
         name: 'query',
-        description: 'Alert analytics over the Iceberg table with Athena',
+        description: this.lakehouse.workgroup
+          ? 'Alert analytics over the Iceberg table with Athena'
+          : 'Alert analytics over the Iceberg table with the local engine (DuckDB)',
         environment: functionEnv('query', config, values),
         memoryMb: config.functions.queryMemoryMb,
         timeout: Duration.minutes(2),
@@ -185,9 +192,11 @@ export class SensorAlertsStack extends Stack {
     if (this.lakehouse.warehouseBucket) {
       out('WarehouseBucketName', this.lakehouse.warehouseBucket.bucketName, 'Iceberg warehouse');
     }
-    if (this.query && this.lakehouse.workgroup) {
+    if (this.query) {
       out('QueryFunctionName', this.query.fn.functionName, 'Query function');
-      out('AthenaWorkgroup', this.lakehouse.workgroup.ref, 'Athena workgroup');
+      if (this.lakehouse.workgroup) {
+        out('AthenaWorkgroup', this.lakehouse.workgroup.ref, 'Athena workgroup');
+      }
       out(
         'InvokeQuery',
         invoke(this.query, '{"query":"alert-summary"}'),

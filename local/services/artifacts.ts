@@ -24,7 +24,7 @@ function cacheKey(artifacts: ArtifactSets): string {
   return createHash('sha256').update(JSON.stringify({ MANIFEST_VERSION, artifacts })).digest('hex');
 }
 
-function sha256Of(file: string): Promise<string> {
+export function sha256Of(file: string): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     const hash = createHash('sha256');
     createReadStream(file)

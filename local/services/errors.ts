@@ -20,3 +20,8 @@ export class PortInUseError extends ServicesError {}
 export class ServiceNotReadyError extends ServicesError {}
 
 export class InvalidSettingError extends ServicesError {}
+
+/** A tool needed to build or run something locally (Go, a C++ toolchain, Python) is missing. */
+export class ToolMissingError extends ServicesError {}
+
+export class BuildError extends ServicesError {}

@@ -126,7 +126,7 @@ async function prepareNessie(context: LaunchContext): Promise<LaunchSpec> {
   await mkdir(join(paths.confDir, 'config'), { recursive: true });
   await writeFile(
     join(paths.confDir, 'config', 'application.properties'),
-    nessieApplicationProperties(settings),
+    nessieApplicationProperties(settings, join(paths.dataDir, 'rocksdb')),
   );
   const [jar] = classpaths.catalog;
   return {

@@ -3,10 +3,11 @@ import { type Classpaths, resolveArtifacts } from './artifacts';
 import { PortInUseError, ServiceNotReadyError } from './errors';
 import { findJavas, type JavaRequirement, type JavaRuntime } from './java';
 import { catalogMarker, prepareLaunch } from './launch';
+import { localstackMarker, prepareLocalStack } from './localstack/launch';
 import { withLock } from './lock';
 import { isPortFree, waitUntil } from './network';
 import { cacheDir, servicePaths, stateDir } from './paths';
-import { ensureBucket, isReady } from './probes';
+import { ensureBucket, isLive, isReady } from './probes';
 import {
   isAlive,
   markerFor,
@@ -24,7 +25,14 @@ import {
   readSettings,
   type ServiceSettings,
 } from './settings';
-import { artifactsFor, SERVICE_NAMES, type ServiceName } from './versions';
+import {
+  artifactsFor,
+  LOCAL_SERVICE_NAMES,
+  LOCALSTACK,
+  type LocalServiceName,
+  SERVICE_NAMES,
+  type ServiceName,
+} from './versions';
 
 export type Reporter = (line: string) => void;
 
@@ -36,7 +44,7 @@ export interface ManagerOptions {
 export type ServiceState = 'running' | 'not-ready' | 'stopped' | 'external';
 
 export interface ServiceStatus {
-  service: ServiceName;
+  service: LocalServiceName;
   state: ServiceState;
   endpoint: string;
   pid?: number;
@@ -47,13 +55,25 @@ export interface ServiceStatus {
   note?: string;
 }
 
-/** Nessie's in-memory version store is the simplest setup, at this price. */
-export const NESSIE_MEMORY_NOTE =
-  'Nessie keeps its catalog in memory: a restart forgets every namespace and table ' +
-  '(their files stay in S3); create them again after services:down/up';
+/** Where Nessie keeps its catalog: a restart or a crash keeps namespaces, tables and history. */
+export function nessieStoreNote(state: string): string {
+  return `Nessie keeps its catalog in RocksDB under ${servicePaths(state, 'catalog').dataDir}; \`services:down -- --purge\` deletes it`;
+}
 
-function noteOf(service: ServiceName, settings: ServiceSettings): string | undefined {
-  return service === 'catalog' && settings.catalog === 'nessie' ? NESSIE_MEMORY_NOTE : undefined;
+function noteOf(
+  service: LocalServiceName,
+  settings: ServiceSettings,
+  state: string,
+): string | undefined {
+  return service === 'catalog' && settings.catalog === 'nessie'
+    ? nessieStoreNote(state)
+    : undefined;
+}
+
+function labelOf(service: LocalServiceName, settings: ServiceSettings): string {
+  return service === 'localstack'
+    ? LOCALSTACK.label
+    : artifactsFor(settings.catalog)[service].label;
 }
 
 /** What each service needs from Java, for the services about to start. */
@@ -74,9 +94,14 @@ export function javaRequirements(
   return requirements;
 }
 
+export interface UpOptions extends ManagerOptions {
+  /** Start only these (and leave the others alone); defaults to Kafka, S3 and the catalog. */
+  services?: readonly LocalServiceName[];
+}
+
 export interface UpResult {
   /** Services this call started (the others were already running). */
-  started: ServiceName[];
+  started: LocalServiceName[];
   elapsedMs: number;
 }
 
@@ -93,8 +118,12 @@ function context(options: ManagerOptions) {
   };
 }
 
-async function ourProcessesOf(service: ServiceName, state: string) {
-  return ourProcesses(servicePaths(state, service).pidFile, markerFor(service, state));
+function markerOf(service: LocalServiceName, state: string): string {
+  return service === 'localstack' ? localstackMarker(state) : markerFor(service, state);
+}
+
+async function ourProcessesOf(service: LocalServiceName, state: string) {
+  return ourProcesses(servicePaths(state, service).pidFile, markerOf(service, state));
 }
 
 function lockFile(state: string): string {
@@ -109,7 +138,10 @@ function locked<T>(state: string, report: Reporter, action: () => Promise<T>): P
   );
 }
 
-async function assertPortsFree(service: ServiceName, settings: ServiceSettings): Promise<void> {
+async function assertPortsFree(
+  service: LocalServiceName,
+  settings: ServiceSettings,
+): Promise<void> {
   for (const key of portKeysOf(service, settings)) {
     const port = settings.ports[key];
     if (!(await isPortFree(port, settings.host))) {
@@ -142,6 +174,38 @@ async function startService(
     pidFile: paths.pidFile,
     marker,
   });
+  await awaitStarted(service, record, began, settings, state, report);
+}
+
+type Context = ReturnType<typeof context>;
+
+async function startLocalStack(ctx: Context, report: Reporter): Promise<void> {
+  const { settings, state, cache, env } = ctx;
+  const paths = servicePaths(state, 'localstack');
+  const launch = await prepareLocalStack({ settings, paths, state, cache, env, report });
+  const began = Date.now();
+  report(`starting localstack on ${endpointOf('localstack', settings)}...`);
+  const record = await startDetached({
+    executable: launch.executable,
+    args: launch.args,
+    cwd: launch.cwd,
+    env: launch.env,
+    logFile: paths.logFile,
+    pidFile: paths.pidFile,
+    marker: localstackMarker(state),
+  });
+  await awaitStarted('localstack', record, began, settings, state, report);
+}
+
+async function awaitStarted(
+  service: LocalServiceName,
+  record: Awaited<ReturnType<typeof startDetached>>,
+  began: number,
+  settings: ServiceSettings,
+  state: string,
+  report: Reporter,
+): Promise<void> {
+  const paths = servicePaths(state, service);
   const outcome = await waitUntil(
     () => isReady(service, settings),
     settings.readyTimeoutMs,
@@ -149,7 +213,7 @@ async function startService(
   );
   if (outcome === 'ready') {
     report(`${service} ready in ${seconds(Date.now() - began)}`);
-    const note = noteOf(service, settings);
+    const note = noteOf(service, settings, state);
     if (note) report(`${service}: ${note}`);
     return;
   }
@@ -173,18 +237,25 @@ async function allSettled(tasks: Promise<void>[]): Promise<void> {
 
 /**
  * Starts whatever is not running yet: Kafka and S3 together, then the catalog once the
- * warehouse bucket exists. Services already started by these scripts are left as they are.
+ * warehouse bucket exists, and LocalStack when asked for. A service whose process still works is
+ * left as it is, even when it is not ready because something it depends on is down (Nessie
+ * without S3): only what is down is started again.
  */
-export async function up(options: ManagerOptions = {}): Promise<UpResult> {
+export async function up(options: UpOptions = {}): Promise<UpResult> {
   const { report, state } = context(options);
   return locked(state, report, () => upLocked(options));
 }
 
-async function upLocked(options: ManagerOptions): Promise<UpResult> {
-  const { report, settings, state, cache } = context(options);
+async function upLocked(options: UpOptions): Promise<UpResult> {
+  const ctx = context(options);
+  const { report, settings, state } = ctx;
   const began = Date.now();
-  const pending: ServiceName[] = [];
-  for (const service of SERVICE_NAMES) {
+  const targets = LOCAL_SERVICE_NAMES.filter((service) =>
+    (options.services ?? SERVICE_NAMES).includes(service),
+  );
+  const pending: LocalServiceName[] = [];
+  const keptWaiting: LocalServiceName[] = [];
+  for (const service of targets) {
     const paths = servicePaths(state, service);
     const running = await ourProcessesOf(service, state);
     const [only] = running;
@@ -192,59 +263,88 @@ async function upLocked(options: ManagerOptions): Promise<UpResult> {
     const sameKind =
       only !== undefined &&
       (service !== 'catalog' || (await runsWith(only.pid, catalogMarker(settings))));
-    if (only && running.length === 1 && sameKind && (await isReady(service, settings))) {
+    if (only && running.length === 1 && sameKind && (await isLive(service, settings))) {
       await writePidRecord(paths.pidFile, only);
-      report(`${service} already running (pid ${only.pid}) at ${endpointOf(service, settings)}`);
+      if (await isReady(service, settings)) {
+        report(`${service} already running (pid ${only.pid}) at ${endpointOf(service, settings)}`);
+      } else {
+        report(`${service} is running (pid ${only.pid}) but waits for a service it depends on`);
+        keptWaiting.push(service);
+      }
       continue;
     }
-    // Ours but not answering (or duplicated): leftovers of a crashed start. Replace them.
+    // Ours but not answering (or duplicated): leftovers of a crash. Replace them.
     for (const record of running) await stopProcess(record);
     await removePidRecord(paths.pidFile);
     pending.push(service);
   }
+  if (pending.length > 0) {
+    for (const service of pending) await assertPortsFree(service, settings);
+    await startPending(pending, ctx, options);
+  }
+  // What was left running because a dependency was down must now be ready again.
+  for (const service of keptWaiting) {
+    const outcome = await waitUntil(() => isReady(service, settings), settings.readyTimeoutMs);
+    if (outcome !== 'ready') {
+      throw new ServiceNotReadyError(
+        `${service} was left running but is still not ready; see ${servicePaths(state, service).logFile}`,
+      );
+    }
+    report(`${service} ready again`);
+  }
   if (pending.length === 0) return { started: [], elapsedMs: Date.now() - began };
-  for (const service of pending) await assertPortsFree(service, settings);
+  report(`all services ready in ${seconds(Date.now() - began)}`);
+  return { started: pending, elapsedMs: Date.now() - began };
+}
 
+async function startPending(
+  pending: LocalServiceName[],
+  ctx: Context,
+  options: UpOptions,
+): Promise<void> {
+  const { report, settings, state, cache } = ctx;
+  const javaPending = SERVICE_NAMES.filter((service) => pending.includes(service));
   // Before anything downloads or starts: a missing JDK should fail the whole `up` at once.
-  const javas = findJavas(javaRequirements(pending, settings), options.env ?? process.env);
-  for (const service of pending) {
+  const javas = findJavas(javaRequirements(javaPending, settings), options.env ?? process.env);
+  for (const service of javaPending) {
     const java = javas[service] as JavaRuntime;
     report(`${service}: using Java ${java.version} (${java.executable})`);
   }
-  const artifacts = artifactsFor(settings.catalog);
-  const downloadBegan = Date.now();
-  const { classpaths, downloaded } = await resolveArtifacts(
-    cache,
-    artifacts,
-    `${state}/logs/mvn.log`,
-    () => {
+  let classpaths: Classpaths | undefined;
+  if (javaPending.length > 0) {
+    const artifacts = artifactsFor(settings.catalog);
+    const downloadBegan = Date.now();
+    const resolved = await resolveArtifacts(cache, artifacts, `${state}/logs/mvn.log`, () => {
       const labels = SERVICE_NAMES.map((service) => artifacts[service].label).join(', ');
       report(`downloading ${labels} with mvn into ${cache} (first start only)...`);
-    },
-  );
-  if (downloaded) report(`downloaded in ${seconds(Date.now() - downloadBegan)}`);
-
+    });
+    if (resolved.downloaded) report(`downloaded in ${seconds(Date.now() - downloadBegan)}`);
+    classpaths = resolved.classpaths;
+  }
   const start = (service: ServiceName) => {
     const java = javas[service];
-    return java
+    return java && classpaths && pending.includes(service)
       ? startService(service, java, classpaths, settings, state, report)
       : Promise.resolve();
   };
   const storage = async () => {
     await start('s3');
-    if (await ensureBucket(settings)) report(`created bucket ${settings.warehouseBucket}`);
+    if (pending.includes('s3') || pending.includes('catalog')) {
+      if (await ensureBucket(settings)) report(`created bucket ${settings.warehouseBucket}`);
+    }
     await start('catalog');
   };
-  await allSettled([start('kafka'), storage()]);
-  report(`all services ready in ${seconds(Date.now() - began)}`);
-  return { started: pending, elapsedMs: Date.now() - began };
+  const localstack = pending.includes('localstack')
+    ? startLocalStack(ctx, report)
+    : Promise.resolve();
+  await allSettled([start('kafka'), storage(), localstack]);
 }
 
 export interface DownOptions extends ManagerOptions {
   /** Also delete the services' data (topics, objects, catalog). */
   purge?: boolean;
   /** Stop only these; defaults to all. */
-  services?: ServiceName[];
+  services?: readonly LocalServiceName[];
 }
 
 /** Stops the services these scripts started (verified by pid and command line), nothing else. */
@@ -255,9 +355,10 @@ export async function down(options: DownOptions = {}): Promise<void> {
 
 async function downLocked(options: DownOptions): Promise<void> {
   const { report, state } = context(options);
-  const targets = options.services ?? SERVICE_NAMES;
-  // The catalog first: it writes to S3 and should not see S3 disappear under it.
-  const order: ServiceName[][] = [['catalog'], ['kafka', 's3']];
+  const targets = options.services ?? LOCAL_SERVICE_NAMES;
+  // LocalStack's functions and the catalog first: they write to S3 and Kafka and should not
+  // see them disappear under them.
+  const order: LocalServiceName[][] = [['localstack'], ['catalog'], ['kafka', 's3']];
   for (const group of order) {
     await allSettled(
       group
@@ -282,19 +383,23 @@ async function downLocked(options: DownOptions): Promise<void> {
   }
 }
 
-export async function status(options: ManagerOptions = {}): Promise<ServiceStatus[]> {
+export interface StatusOptions extends ManagerOptions {
+  services?: readonly LocalServiceName[];
+}
+
+export async function status(options: StatusOptions = {}): Promise<ServiceStatus[]> {
   const { settings, state } = context(options);
   return Promise.all(
-    SERVICE_NAMES.map(async (service) => {
+    (options.services ?? LOCAL_SERVICE_NAMES).map(async (service) => {
       const paths = servicePaths(state, service);
       const [record] = await ourProcessesOf(service, state);
       const ready = await isReady(service, settings);
-      const note = noteOf(service, settings);
+      const note = noteOf(service, settings, state);
       const base = {
         service,
         endpoint: endpointOf(service, settings),
         logFile: paths.logFile,
-        label: artifactsFor(settings.catalog)[service].label,
+        label: labelOf(service, settings),
         ...(note ? { note } : {}),
       };
       if (record) return { ...base, pid: record.pid, state: ready ? 'running' : 'not-ready' };

@@ -1,9 +1,9 @@
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ServiceName } from './versions';
+import type { LocalServiceName } from './versions';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Downloads live outside the work tree so that fresh clones and clean checkouts reuse them. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -22,7 +22,7 @@ export interface ServicePaths {
   dataDir: string;
 }
 
-export function servicePaths(state: string, service: ServiceName): ServicePaths {
+export function servicePaths(state: string, service: LocalServiceName): ServicePaths {
   return {
     pidFile: join(state, 'run', `${service}.json`),
     logFile: join(state, 'logs', `${service}.log`),

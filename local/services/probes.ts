@@ -6,8 +6,9 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Kafka, logLevel } from 'kafkajs';
+import { localstackReady } from './localstack/launch';
 import { endpointOf, type ServiceSettings } from './settings';
-import type { ServiceName } from './versions';
+import type { LocalServiceName } from './versions';
 
 function s3Client(settings: ServiceSettings): S3Client {
   return new S3Client({
@@ -72,9 +73,34 @@ async function catalogReady(settings: ServiceSettings): Promise<boolean> {
 }
 
 /** True when the service answers its own protocol correctly, whoever started it. */
-export function isReady(service: ServiceName, settings: ServiceSettings): Promise<boolean> {
-  const probe = { kafka: kafkaReady, s3: s3Ready, catalog: catalogReady }[service];
+export function isReady(service: LocalServiceName, settings: ServiceSettings): Promise<boolean> {
+  const probe = {
+    kafka: kafkaReady,
+    s3: s3Ready,
+    catalog: catalogReady,
+    localstack: localstackReady,
+  }[service];
   return probe(settings).catch(() => false);
+}
+
+/** Nessie's liveness does not depend on the object store, unlike its readiness. */
+async function nessieLive(settings: ServiceSettings): Promise<boolean> {
+  const url = `http://${settings.host}:${settings.ports.catalogManagement}/q/health/live`;
+  const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+  await response.body?.cancel();
+  return response.ok;
+}
+
+/**
+ * True when the service process itself works, even if something it depends on does not: Nessie
+ * is not ready while S3 is down, but restarting it then would gain nothing (and with an
+ * in-memory store would erase the catalog). For the others, alive means ready.
+ */
+export function isLive(service: LocalServiceName, settings: ServiceSettings): Promise<boolean> {
+  if (service === 'catalog' && settings.catalog === 'nessie') {
+    return nessieLive(settings).catch(() => false);
+  }
+  return isReady(service, settings);
 }
 
 /** Creates the warehouse bucket unless it exists; returns whether it was created. */

@@ -86,9 +86,10 @@ const NESSIE_S3_SECRET = 'local-s3';
 
 /**
  * Nessie's `config/application.properties`: the Iceberg REST catalog over the warehouse bucket
- * of the local S3 server, with an in-memory version store (a restart forgets every table).
+ * of the local S3 server. The version store is RocksDB in `rocksDbDir`, so namespaces, tables and
+ * their history survive a restart or a kill -9 (the in-memory store forgets them all).
  */
-export function nessieApplicationProperties(settings: ServiceSettings): string {
+export function nessieApplicationProperties(settings: ServiceSettings, rocksDbDir: string): string {
   const { host, ports } = settings;
   const s3 = 'nessie.catalog.service.s3.default-options';
   return renderProperties({
@@ -97,7 +98,8 @@ export function nessieApplicationProperties(settings: ServiceSettings): string {
     // The management port defaults to 9000, where the local S3 server listens.
     'quarkus.management.host': host,
     'quarkus.management.port': ports.catalogManagement,
-    'nessie.version.store.type': 'IN_MEMORY',
+    'nessie.version.store.type': 'ROCKSDB',
+    'nessie.version.store.persist.rocks.database-path': rocksDbDir,
     'nessie.catalog.default-warehouse': settings.catalogWarehouse,
     [`nessie.catalog.warehouses.${settings.catalogWarehouse}.location`]: `s3://${settings.warehouseBucket}/`,
     [`${s3}.endpoint`]: `http://${host}:${ports.s3}`,

@@ -1,6 +1,11 @@
 import { localEndpoints } from '../endpoints';
 import { InvalidSettingError } from './errors';
-import { CATALOG_KINDS, type CatalogKind, DEFAULT_CATALOG, type ServiceName } from './versions';
+import {
+  CATALOG_KINDS,
+  type CatalogKind,
+  DEFAULT_CATALOG,
+  type LocalServiceName,
+} from './versions';
 
 /** Where a service listens; every port can be moved by an environment variable. */
 export interface ServicePorts {
@@ -10,6 +15,8 @@ export interface ServicePorts {
   catalog: number;
   /** Nessie's management port (health checks, metrics); unused by the Iceberg REST fixture. */
   catalogManagement: number;
+  /** LocalStack's gateway. */
+  localstack: number;
 }
 
 export interface ServiceSettings {
@@ -34,14 +41,25 @@ export const PORT_VARIABLES: Record<keyof ServicePorts, string> = {
   s3: 'S3_PORT',
   catalog: 'CATALOG_PORT',
   catalogManagement: 'CATALOG_MANAGEMENT_PORT',
+  localstack: 'LOCALSTACK_PORT',
+};
+
+/** The endpoint variable each port variable must agree with when both are set. */
+const ENDPOINT_VARIABLES: Partial<Record<keyof ServicePorts, string>> = {
+  kafka: 'KAFKA_BROKERS',
+  s3: 'ICEBERG_S3_ENDPOINT',
+  catalog: 'ICEBERG_CATALOG_URI',
+  localstack: 'LOCALSTACK_ENDPOINT',
 };
 
 /** The ports a service listens on with these settings. */
 export function portKeysOf(
-  service: ServiceName,
+  service: LocalServiceName,
   settings: ServiceSettings,
 ): (keyof ServicePorts)[] {
   switch (service) {
+    case 'localstack':
+      return ['localstack'];
     case 'kafka':
       return ['kafka', 'kafkaController'];
     case 's3':
@@ -115,8 +133,23 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServiceSetti
     const value = env[variable];
     return value === undefined || value === '' ? fallback() : parsePort(value, variable);
   };
-  const kafka = pick('KAFKA_PORT', () => portOfBrokers(endpoints.kafkaBrokers, 'KAFKA_BROKERS'));
-  const catalogPort = pick('CATALOG_PORT', () =>
+  // A port given twice (port variable and endpoint variable) must say the same thing: a service
+  // started on one port while its clients connect to another is what this rules out.
+  const agreed = (key: keyof ServicePorts, fromEndpoint: () => number): number => {
+    const variable = PORT_VARIABLES[key];
+    const endpointPort = fromEndpoint();
+    const port = pick(variable, () => endpointPort);
+    if (port !== endpointPort) {
+      const endpointVariable = ENDPOINT_VARIABLES[key] as string;
+      throw new InvalidSettingError(
+        `${variable}=${port} disagrees with ${endpointVariable}=${JSON.stringify(env[endpointVariable])}: ` +
+          `set one of them (the other follows), or make both name the same port.`,
+      );
+    }
+    return port;
+  };
+  const kafka = agreed('kafka', () => portOfBrokers(endpoints.kafkaBrokers, 'KAFKA_BROKERS'));
+  const catalogPort = agreed('catalog', () =>
     portOfUrl(endpoints.catalogUri, 'ICEBERG_CATALOG_URI'),
   );
   const catalog = parseCatalogKind(env.SENSOR_ALERTS_CATALOG);
@@ -134,9 +167,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServiceSetti
     ports: {
       kafka,
       kafkaController: pick('KAFKA_CONTROLLER_PORT', () => kafka + 1),
-      s3: pick('S3_PORT', () => portOfUrl(endpoints.s3Endpoint, 'ICEBERG_S3_ENDPOINT')),
+      s3: agreed('s3', () => portOfUrl(endpoints.s3Endpoint, 'ICEBERG_S3_ENDPOINT')),
       catalog: catalogPort,
       catalogManagement: pick('CATALOG_MANAGEMENT_PORT', () => catalogPort + 1),
+      localstack: agreed('localstack', () =>
+        portOfUrl(endpoints.localstackEndpoint, 'LOCALSTACK_ENDPOINT'),
+      ),
     },
     s3AccessKeyId: endpoints.s3AccessKeyId,
     s3SecretAccessKey: endpoints.s3SecretAccessKey,
@@ -161,9 +197,11 @@ function parsePositiveSeconds(value: string): number {
   return seconds;
 }
 
-export function endpointOf(service: ServiceName, settings: ServiceSettings): string {
+export function endpointOf(service: LocalServiceName, settings: ServiceSettings): string {
   const { host, ports } = settings;
   switch (service) {
+    case 'localstack':
+      return `http://${host}:${ports.localstack}`;
     case 'kafka':
       return `${host}:${ports.kafka}`;
     case 's3':

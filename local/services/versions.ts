@@ -16,9 +16,44 @@ export interface ArtifactSet {
   minJava: number;
 }
 
+/** The Java services, fetched with Maven; `services:up` starts these unless told otherwise. */
 export type ServiceName = 'kafka' | 's3' | 'catalog';
 
 export const SERVICE_NAMES: readonly ServiceName[] = ['kafka', 's3', 'catalog'];
+
+/** Every service the scripts manage: the Java ones and LocalStack (Python), started on request. */
+export type LocalServiceName = ServiceName | 'localstack';
+
+export const LOCAL_SERVICE_NAMES: readonly LocalServiceName[] = [...SERVICE_NAMES, 'localstack'];
+
+/**
+ * LocalStack as a plain Python process (its runtime's entry point, no Docker, no account): the
+ * Lambda, CloudFormation, S3, IAM, ... APIs the stack deploys to. The dependencies are pinned by
+ * localstack/constraints.txt (resolved as of 2026-04-01; newer transitive releases break it).
+ */
+export const LOCALSTACK = {
+  label: 'LocalStack 2026.3.0',
+  requirement: 'localstack-core[runtime]==2026.3.0',
+  // 2026.3.0 imports `warnings.deprecated`, new in Python 3.13 (3.12 fails at start with an
+  // ImportError; 3.11 cannot even parse it).
+  minPython: [3, 13] as const,
+  services: [
+    'cloudformation',
+    'cloudwatch',
+    'events',
+    'iam',
+    'kms',
+    'lambda',
+    'logs',
+    's3',
+    'scheduler',
+    'secretsmanager',
+    'sns',
+    'sqs',
+    'ssm',
+    'sts',
+  ],
+} as const;
 
 /** The Iceberg REST catalog served locally; `SENSOR_ALERTS_CATALOG` picks one. */
 export type CatalogKind = 'nessie' | 'iceberg-rest';

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -122,4 +122,81 @@ describe('function bundles', () => {
       expect(output.trim()).toBe('function');
     },
   );
+
+  it('keeps error class names through minification', async () => {
+    // Prepare
+    const outdir = mkdtempSync(join(tmpdir(), 'bundle-names-'));
+    outdirs.push(outdir);
+    await build(esbuildOptions(bundleSpec('query', PROJECT_ROOT, 'localstack'), outdir));
+    const entry = pathToFileURL(join(outdir, 'index.mjs')).href;
+
+    // Act: the name an error of the bundle reports (what Lambda shows as errorType).
+    const output = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(entry)});
+         const r = await m.handler({ query: 'no-such-query' }, { getRemainingTimeInMillis: () => 1000 }).catch((e) => e);
+         console.log(r.name);`,
+      ],
+      {
+        cwd: outdir,
+        env: {
+          PATH: process.env.PATH,
+          QUERY_ENGINE: 'local',
+          ICEBERG_CATALOG_URI: 'http://127.0.0.1:9/iceberg',
+          ICEBERG_S3_ENDPOINT: 'http://127.0.0.1:9',
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+        },
+        encoding: 'utf8',
+      },
+    );
+
+    // Assess
+    expect(output.trim()).toBe('QueryRequestError');
+  });
+
+  it("leaves the local engine and DuckDB out of the AWS query bundle and Athena out of LocalStack's", async () => {
+    // Prepare
+    const text = async (target: 'aws' | 'localstack') => {
+      const outdir = mkdtempSync(join(tmpdir(), `bundle-query-${target}-`));
+      outdirs.push(outdir);
+      await build(esbuildOptions(bundleSpec('query', PROJECT_ROOT, target), outdir));
+      return readFileSync(join(outdir, 'index.mjs'), 'utf8');
+    };
+
+    // Act
+    const [aws, local] = [await text('aws'), await text('localstack')];
+
+    // Assess
+    expect(aws).toContain('StartQueryExecution');
+    expect(aws).not.toContain('@duckdb/node-api');
+    expect(aws).not.toContain('read_parquet');
+    expect(local).toContain('@duckdb/node-api');
+    expect(local).toContain('read_parquet');
+    expect(local).not.toContain('StartQueryExecution');
+  });
+
+  it('ships DuckDB with the LocalStack query asset and nothing beside the other bundles', () => {
+    // Act
+    const { app, template } = synth('localstack', { bundle: true });
+
+    // Assess
+    const assetOf = (description: string) => {
+      const [resource] = Object.values(
+        template.findResources('AWS::Lambda::Function', {
+          Properties: { Description: Match.stringLikeRegexp(description) },
+        }),
+      );
+      const key = resource?.Properties.Code.S3Key as string;
+      return join(app.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+    };
+    const query = assetOf('Alert analytics');
+    expect(existsSync(join(query, 'node_modules', '@duckdb', 'node-api', 'package.json'))).toBe(
+      true,
+    );
+    expect(existsSync(join(query, 'node_modules', '@duckdb', 'node-bindings'))).toBe(true);
+    expect(readdirSync(assetOf('Classifies')).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+  }, 300_000);
 });

@@ -290,7 +290,7 @@ describe('storage', () => {
 });
 
 describe('function configuration', () => {
-  it('deploys four ARM64 nodejs22.x pipeline functions and the topic provisioner on AWS, no query function on LocalStack', () => {
+  it('deploys four ARM64 nodejs22.x pipeline functions and the topic provisioner on AWS, the four on LocalStack', () => {
     // Prepare
     const aws = synth('aws-msk-serverless').template;
     const local = synth('localstack').template;
@@ -306,7 +306,28 @@ describe('function configuration', () => {
     ).toHaveLength(5);
     expect(
       Object.keys(local.findResources('AWS::Lambda::Function', { Properties: isPipelineFn })),
-    ).toHaveLength(3);
+    ).toHaveLength(4);
+  });
+
+  it('gives the query function the Athena engine on AWS and the local engine on LocalStack', () => {
+    // Prepare
+    const query = (variant: VariantName) => {
+      const [resource] = Object.values(
+        synth(variant).template.findResources('AWS::Lambda::Function', {
+          Properties: { Description: Match.stringLikeRegexp('Alert analytics') },
+        }),
+      );
+      return resource?.Properties.Environment.Variables as Record<string, unknown>;
+    };
+
+    // Assess
+    expect(query('aws-msk-serverless')).toMatchObject({ QUERY_ENGINE: 'athena' });
+    expect(query('localstack')).toMatchObject({
+      QUERY_ENGINE: 'local',
+      ICEBERG_CATALOG_URI: 'http://nessie:19120/iceberg',
+      ICEBERG_S3_ENDPOINT: 'http://s3:9000',
+    });
+    expect(query('localstack')).not.toHaveProperty('ATHENA_WORKGROUP');
   });
 
   it('points the functions at the Glue Iceberg REST endpoint with SigV4 on AWS', () => {
@@ -417,7 +438,10 @@ describe('function configuration', () => {
       'aws-msk-serverless',
       ['InvokeGenerator', 'InvokeQuery', 'AthenaWorkgroup', 'WarehouseBucketName'],
     ],
-    ['localstack', ['InvokeGenerator', 'ClassifierFunctionName', 'DeadLetterBucketName']],
+    [
+      'localstack',
+      ['InvokeGenerator', 'ClassifierFunctionName', 'QueryFunctionName', 'DeadLetterBucketName'],
+    ],
   ] as const)('outputs function names and invoke hints (%s)', (variant, outputs) => {
     // Prepare
     const { template } = synth(variant);

@@ -1,5 +1,5 @@
 import { allReady, down, status, up } from '../../local/services/manager';
-import type { ServiceName } from '../../local/services/versions';
+import { type LocalServiceName, SERVICE_NAMES } from '../../local/services/versions';
 
 // The SDK's Node 22 notice would repeat in every test file's output; see local/services/cli.ts.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -16,12 +16,12 @@ export default async function setup(): Promise<() => Promise<void>> {
     report('using the local services that are already running; leaving them running');
     return async () => undefined;
   }
-  const before = await status();
-  const missing: ServiceName[] = before
+  const before = await status({ services: SERVICE_NAMES });
+  const missing: LocalServiceName[] = before
     .filter((entry) => entry.state !== 'running' && entry.state !== 'external')
     .map((entry) => entry.service);
   report(`starting ${missing.join(', ')} for this run; stopping them again when it ends`);
-  let started: ServiceName[];
+  let started: LocalServiceName[];
   try {
     ({ started } = await up({ report }));
   } catch (error) {

@@ -70,7 +70,7 @@ describe('s3ProxyProperties', () => {
 });
 
 describe('nessieApplicationProperties', () => {
-  it('serves HTTP and management on the configured ports with an in-memory store over the bucket', () => {
+  it('serves HTTP and management on the configured ports with a RocksDB store over the bucket', () => {
     // Prepare
     const moved = readSettings({
       S3_PORT: '29000',
@@ -84,7 +84,7 @@ describe('nessieApplicationProperties', () => {
     });
 
     // Act
-    const props = parse(nessieApplicationProperties(moved));
+    const props = parse(nessieApplicationProperties(moved, '/state/data/catalog/rocksdb'));
 
     // Assess
     const s3 = 'nessie.catalog.service.s3.default-options';
@@ -93,7 +93,8 @@ describe('nessieApplicationProperties', () => {
       'quarkus.http.port': '29120',
       'quarkus.management.host': '127.0.0.1',
       'quarkus.management.port': '29200',
-      'nessie.version.store.type': 'IN_MEMORY',
+      'nessie.version.store.type': 'ROCKSDB',
+      'nessie.version.store.persist.rocks.database-path': '/state/data/catalog/rocksdb',
       'nessie.catalog.default-warehouse': 'wh',
       'nessie.catalog.warehouses.wh.location': 's3://lake/',
       [`${s3}.endpoint`]: 'http://127.0.0.1:29000',
@@ -109,7 +110,7 @@ describe('nessieApplicationProperties', () => {
 
   it('puts the management port next to the HTTP port unless told otherwise', () => {
     // Act
-    const props = parse(nessieApplicationProperties(settings));
+    const props = parse(nessieApplicationProperties(settings, '/rocksdb'));
 
     // Assess
     expect([props['quarkus.http.port'], props['quarkus.management.port']]).toEqual([

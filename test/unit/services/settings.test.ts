@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { localEndpoints } from '../../../local/endpoints';
 import { InvalidSettingError } from '../../../local/services/errors';
 import {
   endpointOf,
@@ -63,20 +64,21 @@ describe('readSettings', () => {
       s3: 9000,
       catalog: 19120,
       catalogManagement: 19121,
+      localstack: 4566,
     });
     expect(settings.catalog).toBe('nessie');
     expect(settings.catalogBasePath).toBe('/iceberg');
     expect(endpointOf('catalog', settings)).toBe('http://127.0.0.1:19120/iceberg');
   });
 
-  it('lets *_PORT variables win over the endpoint variables', () => {
+  it('takes the ports from the endpoint variables', () => {
     // Prepare
     const env = {
       KAFKA_BROKERS: '127.0.0.1:29092',
-      KAFKA_PORT: '39092',
       ICEBERG_S3_ENDPOINT: 'http://127.0.0.1:29000',
       ICEBERG_CATALOG_URI: 'http://127.0.0.1:29120/catalog/',
       CATALOG_MANAGEMENT_PORT: '29300',
+      LOCALSTACK_ENDPOINT: 'http://127.0.0.1:29566',
       SENSOR_ALERTS_CATALOG: 'iceberg-rest',
     };
 
@@ -85,13 +87,65 @@ describe('readSettings', () => {
 
     // Assess
     expect(settings.ports).toEqual({
-      kafka: 39092,
-      kafkaController: 39093,
+      kafka: 29092,
+      kafkaController: 29093,
       s3: 29000,
       catalog: 29120,
       catalogManagement: 29300,
+      localstack: 29566,
     });
     expect(settings.catalogBasePath).toBe('/catalog');
+  });
+
+  it('moves services and their clients alike with the port variables alone', () => {
+    // Prepare
+    const env = {
+      KAFKA_PORT: '31092',
+      S3_PORT: '31000',
+      CATALOG_PORT: '31120',
+      LOCALSTACK_PORT: '31566',
+    };
+
+    // Act
+    const settings = readSettings(env);
+    const clients = localEndpoints(env);
+
+    // Assess
+    expect(settings.ports).toMatchObject({
+      kafka: 31092,
+      s3: 31000,
+      catalog: 31120,
+      localstack: 31566,
+    });
+    expect(clients).toMatchObject({
+      kafkaBrokers: '127.0.0.1:31092',
+      s3Endpoint: 'http://127.0.0.1:31000',
+      catalogUri: 'http://127.0.0.1:31120/iceberg',
+      localstackEndpoint: 'http://127.0.0.1:31566',
+    });
+  });
+
+  it.each([
+    [
+      { KAFKA_PORT: '39092', KAFKA_BROKERS: '127.0.0.1:29092' },
+      /KAFKA_PORT=39092 disagrees with KAFKA_BROKERS/,
+    ],
+    [
+      { S3_PORT: '39000', ICEBERG_S3_ENDPOINT: 'http://127.0.0.1:29000' },
+      /S3_PORT=39000 disagrees/,
+    ],
+    [
+      { LOCALSTACK_PORT: '1', LOCALSTACK_ENDPOINT: 'http://127.0.0.1:2' },
+      /LOCALSTACK_PORT=1 disagrees/,
+    ],
+  ])('refuses a port variable that contradicts its endpoint variable: %j', (env, message) => {
+    expect(() => readSettings(env)).toThrow(message);
+  });
+
+  it('accepts both variables when they agree', () => {
+    expect(
+      readSettings({ KAFKA_PORT: '29092', KAFKA_BROKERS: '127.0.0.1:29092' }).ports.kafka,
+    ).toBe(29092);
   });
 
   it.each([

@@ -1,0 +1,1 @@
+"""LocalStack Lambda runtime executor: function versions as local processes, no Docker."""
