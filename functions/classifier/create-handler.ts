@@ -150,6 +150,7 @@ export function createClassifierHandler(
       staging: (topic) => r.committers.staging(topic),
       maxValueBytes: config.maxValueBytes,
       ...(replay ? { replay } : {}),
+      deadline: invocationDeadline(context, 0),
     });
     metrics.addMetric('records', MetricUnit.Count, outcome.records);
     metrics.addMetric('alerts', MetricUnit.Count, outcome.alerts);

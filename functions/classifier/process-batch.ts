@@ -1,6 +1,7 @@
 import { classifyRecords } from '../../lib/alerts/classify';
 import type { AlertThresholds } from '../../lib/alerts/severity';
 import { type StagedBatch, type StagingStore, stageBatch } from '../../lib/group-commit';
+import type { Deadline } from '../../lib/iceberg';
 import type { KafkaRecord } from '../../lib/kafka/event';
 import { type DeadLetterSink, deadLetterEntry } from './dead-letter';
 
@@ -15,6 +16,8 @@ export interface BatchDeps {
   replay?: { source: string };
   /** Microseconds since the epoch, stamped as processing_timestamp. */
   nowMicros?: () => bigint;
+  /** Nothing durable is started with less time left than its margin: the batch fails instead. */
+  deadline?: Deadline;
 }
 
 export interface StagedPart {
@@ -85,6 +88,7 @@ export async function processBatch(
   });
 
   let start = performance.now();
+  deps.deadline?.check('write the dead letters and stage the batch');
   const rejected = parts.flatMap((p) => p.classified.rejected);
   if (rejected.length > 0) {
     const now = new Date();
