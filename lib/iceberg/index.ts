@@ -48,7 +48,7 @@ export {
   notNull,
   or,
 } from './expressions/expression';
-export type { FileIO, FileIOOptions, ReadOptions } from './io/file-io';
+export type { FileIO, FileIOOptions, ListedFile, ReadOptions } from './io/file-io';
 export { joinLocation, parseS3Uri } from './io/location';
 export { MemoryFileIO } from './io/memory-file-io';
 export { S3FileIO, type S3FileIOOptions } from './io/s3-file-io';
@@ -120,6 +120,13 @@ export {
   type PrepareResult,
 } from './transaction/append';
 export type { CleanupReport } from './transaction/cleanup';
+export {
+  type ExpireSnapshotsOptions,
+  type ExpireSnapshotsResult,
+  expireSnapshots,
+  gcEnabled,
+  snapshotsToRetain,
+} from './transaction/expire-snapshots';
 export { newSnapshotId, uuidV7 } from './transaction/ids';
 export {
   DEFAULT_MANIFEST_MERGE,
@@ -132,6 +139,19 @@ export {
   packManifests,
   readManifestEntries,
 } from './transaction/manifest-merge';
+export {
+  type OrphanFilesOptions,
+  type OrphanFilesResult,
+  removeOrphanFiles,
+} from './transaction/orphan-files';
+export {
+  commitReplace,
+  type ReplaceCommitOptions,
+  type ReplaceResult,
+  StaleRewriteError,
+} from './transaction/replace-commit';
+export { type RewriteFilesOptions, rewriteFiles } from './transaction/rewrite-files';
+export { type RewriteManifestsOptions, rewriteManifests } from './transaction/rewrite-manifests';
 export { snapshotRequirements } from './transaction/snapshot-producer';
 export { type WriteDataFilesOptions, writeDataFiles } from './transaction/write-data-files';
 export { type BackoffOptions, DEFAULT_BACKOFF } from './util/backoff';

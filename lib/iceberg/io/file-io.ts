@@ -15,4 +15,13 @@ export interface FileIO {
   write(path: string, bytes: Uint8Array, options?: FileIOOptions): Promise<void>;
   read(path: string, options?: ReadOptions): Promise<Uint8Array>;
   delete?(path: string, options?: FileIOOptions): Promise<void>;
+  /** Every object whose path starts with `prefix` (a directory ends with `/`), in pages. */
+  list?(prefix: string, options?: FileIOOptions): AsyncIterable<ListedFile>;
+}
+
+/** An object a listing found. */
+export interface ListedFile {
+  path: string;
+  size: number;
+  lastModifiedMs: number;
 }

@@ -1,13 +1,16 @@
 import { FileIOError } from '../errors';
-import type { FileIO, FileIOOptions, ReadOptions } from './file-io';
+import type { FileIO, FileIOOptions, ListedFile, ReadOptions } from './file-io';
 
 /** In-memory FileIO for tests and benchmarks. */
 export class MemoryFileIO implements FileIO {
   readonly files = new Map<string, Uint8Array>();
+  /** When each file was last written, ms (settable in tests to age a file). */
+  readonly modified = new Map<string, number>();
 
   async write(path: string, bytes: Uint8Array, options?: FileIOOptions): Promise<void> {
     options?.deadline?.check(`writing ${path}`);
     this.files.set(path, bytes);
+    this.modified.set(path, Date.now());
   }
 
   async read(path: string, options?: ReadOptions): Promise<Uint8Array> {
@@ -27,5 +30,14 @@ export class MemoryFileIO implements FileIO {
   async delete(path: string, options?: FileIOOptions): Promise<void> {
     options?.deadline?.check(`deleting ${path}`);
     this.files.delete(path);
+    this.modified.delete(path);
+  }
+
+  async *list(prefix: string, options?: FileIOOptions): AsyncIterable<ListedFile> {
+    options?.deadline?.check(`listing ${prefix}`);
+    for (const [path, bytes] of [...this.files]) {
+      if (!path.startsWith(prefix)) continue;
+      yield { path, size: bytes.length, lastModifiedMs: this.modified.get(path) ?? 0 };
+    }
   }
 }

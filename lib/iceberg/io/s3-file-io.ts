@@ -1,13 +1,14 @@
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { DeadlineExceededError, FileIOError } from '../errors';
 import { Deadline, isAbort } from '../util/deadline';
-import type { FileIO, FileIOOptions, ReadOptions } from './file-io';
+import type { FileIO, FileIOOptions, ListedFile, ReadOptions } from './file-io';
 import { parseS3Uri } from './location';
 
 export interface S3FileIOOptions {
@@ -25,7 +26,12 @@ export interface S3FileIOOptions {
   requestTimeoutMs?: number;
 }
 
-const ACTIVITY = { read: 'reading', write: 'writing', delete: 'deleting' } as const;
+const ACTIVITY = {
+  read: 'reading',
+  write: 'writing',
+  delete: 'deleting',
+  list: 'listing',
+} as const;
 
 export class S3FileIO implements FileIO {
   readonly client: S3Client;
@@ -79,9 +85,31 @@ export class S3FileIO implements FileIO {
     );
   }
 
+  async *list(prefix: string, options?: FileIOOptions): AsyncIterable<ListedFile> {
+    const { bucket, key } = parseS3Uri(prefix);
+    let token: string | undefined;
+    do {
+      const page = await this.attempt('list', prefix, options?.deadline, (abortSignal) =>
+        this.client.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: key, ContinuationToken: token }),
+          { abortSignal },
+        ),
+      );
+      for (const object of page.Contents ?? []) {
+        if (!object.Key) continue;
+        yield {
+          path: `s3://${bucket}/${object.Key}`,
+          size: object.Size ?? 0,
+          lastModifiedMs: object.LastModified?.getTime() ?? 0,
+        };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
   // The SDK's error name (NoSuchKey, AccessDenied, NoSuchBucket) is what tells a user what to fix.
   private async attempt<T>(
-    action: 'read' | 'write' | 'delete',
+    action: 'read' | 'write' | 'delete' | 'list',
     path: string,
     deadline: Deadline | undefined,
     run: (signal: AbortSignal) => Promise<T>,

@@ -87,7 +87,8 @@ export type AppendResult =
 
 const NO_CLEANUP: CleanupReport = { deleted: [], failed: [] };
 
-function findOwnCommit(table: LoadedTable, commitId: string, snapshotId: bigint) {
+/** The snapshot on `main`'s ancestry that is this commit (by snapshot id or commit id). */
+export function findOwnCommit(table: LoadedTable, commitId: string, snapshotId: bigint) {
   for (const snapshot of mainAncestry(table.metadata)) {
     if (
       snapshot['snapshot-id'] === snapshotId ||
@@ -99,7 +100,8 @@ function findOwnCommit(table: LoadedTable, commitId: string, snapshotId: bigint)
   return undefined;
 }
 
-async function reloadAfterUnknown(
+/** Reloads after a commit whose outcome is unknown, retrying a failing catalog a few times. */
+export async function reloadAfterUnknown(
   catalog: Catalog,
   ident: TableIdentifier,
   backoff: BackoffOptions,

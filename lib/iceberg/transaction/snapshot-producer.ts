@@ -22,7 +22,8 @@ import type { Deadline } from '../util/deadline';
 import { manifestMergeSettings, mergeManifests } from './manifest-merge';
 import { partitionSummaries } from './partition-summary';
 
-function metadataPath(table: LoadedTable, name: string): string {
+/** A new file under the table's metadata directory (`write.metadata.path` when set). */
+export function metadataPath(table: LoadedTable, name: string): string {
   const dir =
     table.metadata.properties?.['write.metadata.path'] ??
     joinLocation(table.metadata.location, 'metadata');
@@ -122,7 +123,7 @@ export function snapshotRequirements(
 }
 
 /** Adds `snapshot` and moves `main` to it, provided the table and `main` are as loaded. */
-function snapshotCommit(
+export function snapshotCommit(
   base: LoadedTable,
   snapshot: Snapshot,
   parentId: bigint | null,
@@ -146,7 +147,7 @@ function snapshotCommit(
 }
 
 /** The manifest counters the reference implementation puts in every summary. */
-function manifestSummary(
+export function manifestSummary(
   manifests: readonly ManifestFile[],
   snapshotId: bigint,
   replaced: number,
