@@ -200,6 +200,22 @@ const schema = z.strictObject({
       stagedAlarmMinutes: int(1, 1440).default(10),
     })
     .prefault({}),
+  /**
+   * Table maintenance (compaction, manifest rewrite, snapshot expiry, orphan cleanup): how often
+   * it runs, its size and its thresholds. Memory and timeout from `npm run bench:maintenance`.
+   */
+  maintenance: z
+    .strictObject({
+      rateMinutes: int(5, 1440).default(60),
+      memoryMb: int(512, 10_240).default(2048),
+      timeoutMinutes: int(1, 15).default(15),
+      minSmallFiles: int(1, 10_000).default(4),
+      maxManifests: int(1, 10_000).default(20),
+      snapshotRetentionHours: int(0, 24 * 365).default(24),
+      retainLastSnapshots: int(1, 10_000).default(5),
+      orphanMinAgeHours: int(1, 24 * 365).default(72),
+    })
+    .prefault({}),
   athena: z
     .strictObject({
       enabled: bool,

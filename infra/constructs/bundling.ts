@@ -2,7 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 
-export const FUNCTION_NAMES = ['generator', 'classifier', 'committer', 'query'] as const;
+export const FUNCTION_NAMES = [
+  'generator',
+  'classifier',
+  'committer',
+  'query',
+  'maintenance',
+] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** Where a bundle runs: AWS Lambda, or LocalStack's Lambda on the machine that deploys. */

@@ -61,6 +61,19 @@ export function functionEnv(name: FunctionName, config: AppConfig, values: Deplo
       };
     case 'query':
       return { ...common, ...queryEnv(config, values) };
+    case 'maintenance': {
+      const m = config.maintenance;
+      return {
+        ...common,
+        // the staging area, which orphan cleanup must never touch
+        STAGING_URI: groupCommitEnv(config, values).STAGING_URI!,
+        MAINTENANCE_MIN_SMALL_FILES: String(m.minSmallFiles),
+        MAINTENANCE_MAX_MANIFESTS: String(m.maxManifests),
+        MAINTENANCE_SNAPSHOT_RETENTION_HOURS: String(m.snapshotRetentionHours),
+        MAINTENANCE_RETAIN_LAST: String(m.retainLastSnapshots),
+        MAINTENANCE_ORPHAN_MIN_AGE_HOURS: String(m.orphanMinAgeHours),
+      };
+    }
   }
 }
 

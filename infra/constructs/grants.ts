@@ -114,6 +114,31 @@ function grantGroupCommit(fn: lambda.IFunction, ctx: GrantContext): void {
   allowLakeFormation(fn, ctx, 'writer');
 }
 
+/**
+ * Table maintenance: loads and commits (replace snapshots, snapshot removal) like the writer,
+ * reads and writes table files, lists the table location for orphans, and deletes, but only
+ * inside the table's own location (data and metadata), never the staging area or other tables.
+ */
+export function grantMaintenance(fn: lambda.IFunction, ctx: GrantContext): void {
+  const { config, lakehouse } = ctx;
+  if (!lakehouse.warehouseBucket) return;
+  const tablePrefix = `${WAREHOUSE_PREFIX}/${config.namespace}.db/${config.table}`;
+  allow(fn, CLASSIFIER_GLUE_ACTIONS, glueArns(fn, config));
+  allowWarehouse(fn, lakehouse.warehouseBucket, [
+    's3:GetObject',
+    's3:PutObject',
+    's3:AbortMultipartUpload',
+  ]);
+  allowObjects(
+    fn,
+    ['s3:DeleteObject'],
+    lakehouse.warehouseBucket,
+    `${tablePrefix}/*`,
+    'Compaction, expiry and orphan cleanup delete data and metadata files with generated names, only inside the table location.',
+  );
+  allowLakeFormation(fn, ctx, 'writer');
+}
+
 export function grantQuery(fn: lambda.IFunction, ctx: GrantContext): void {
   const { config, lakehouse } = ctx;
   const { warehouseBucket, resultsBucket, workgroup } = lakehouse;

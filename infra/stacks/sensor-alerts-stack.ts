@@ -16,7 +16,13 @@ import {
   kafkaEnv,
   serviceName,
 } from '../constructs/function-env';
-import { grantClassifier, grantCommitter, grantGenerator, grantQuery } from '../constructs/grants';
+import {
+  grantClassifier,
+  grantCommitter,
+  grantGenerator,
+  grantMaintenance,
+  grantQuery,
+} from '../constructs/grants';
 import { KafkaTopics, pipelineTopics } from '../constructs/kafka-topics';
 import { Lakehouse } from '../constructs/lakehouse';
 import { PipelineFunction } from '../constructs/pipeline-function';
@@ -36,6 +42,7 @@ export class SensorAlertsStack extends Stack {
   readonly classifier: PipelineFunction;
   readonly committer: PipelineFunction;
   readonly query?: PipelineFunction;
+  readonly maintenance: PipelineFunction;
 
   constructor(scope: Construct, id: string, props: SensorAlertsStackProps) {
     super(scope, id, props);
@@ -125,12 +132,24 @@ export class SensorAlertsStack extends Stack {
       });
     }
 
+    // Compaction, manifest rewrite, snapshot expiry and orphan cleanup, on a schedule.
+    this.maintenance = new PipelineFunction(this, 'Maintenance', {
+      ...fnDefaults,
+      name: 'maintenance',
+      description: 'Compacts small files, rewrites manifests, expires snapshots, removes orphans',
+      environment: functionEnv('maintenance', config, values),
+      memoryMb: config.maintenance.memoryMb,
+      timeout: Duration.minutes(config.maintenance.timeoutMinutes),
+      alarms: { onError: 'the table was not maintained this time; its log says why', action },
+    });
+
     // Grant: each function gets only what its own calls need.
     const grantContext = { config, streaming: this.streaming, lakehouse: this.lakehouse };
     grantGenerator(this.generator.fn, grantContext);
     grantClassifier(this.classifier.fn, grantContext);
     grantCommitter(this.committer.fn, grantContext);
     if (this.query) grantQuery(this.query.fn, grantContext);
+    grantMaintenance(this.maintenance.fn, grantContext);
 
     // Wire: the topic drives the classifier once it exists; alarms watch lag and the table.
     if (config.eventSource.enabled) {
@@ -152,6 +171,11 @@ export class SensorAlertsStack extends Stack {
       description: 'Runs the group commit sweep',
       schedule: events.Schedule.rate(Duration.minutes(config.groupCommit.sweepMinutes)),
       targets: [new targets.LambdaFunction(this.committer.fn, { retryAttempts: 0 })],
+    });
+    new events.Rule(this, 'MaintenanceSchedule', {
+      description: 'Runs table maintenance',
+      schedule: events.Schedule.rate(Duration.minutes(config.maintenance.rateMinutes)),
+      targets: [new targets.LambdaFunction(this.maintenance.fn, { retryAttempts: 0 })],
     });
     new GroupCommitAlarms(this, 'GroupCommit', {
       serviceNames: [serviceName('classifier'), serviceName('committer')],
@@ -179,6 +203,7 @@ export class SensorAlertsStack extends Stack {
     out('GeneratorFunctionName', this.generator.fn.functionName, 'Generator function');
     out('ClassifierFunctionName', this.classifier.fn.functionName, 'Classifier function');
     out('CommitterFunctionName', this.committer.fn.functionName, 'Group commit sweep');
+    out('MaintenanceFunctionName', this.maintenance.fn.functionName, 'Table maintenance');
     out('DeadLetterBucketName', this.lakehouse.deadLetterBucket.bucketName, 'Rejected records');
     out('KafkaBootstrapBrokers', this.streaming.brokers, 'Bootstrap servers the generator uses');
     out('InvokeGenerator', invoke(this.generator, '{"numReadings":200}'), 'Produce readings');

@@ -94,8 +94,9 @@ describe('Glue catalog', () => {
     // Act
     const grants = Object.values(template.findResources(LF)) as { DependsOn?: string[] }[];
 
-    // Assess: database and table grants for the classifier, the committer and the query function.
-    expect(grants).toHaveLength(6);
+    // Assess: database and table grants for the classifier, the committer, the query and the
+    // maintenance function.
+    expect(grants).toHaveLength(8);
     for (const grant of grants) {
       expect(grant.DependsOn?.some((d) => /^Lakehouse(AlertTable|Database)/.test(d))).toBe(true);
     }

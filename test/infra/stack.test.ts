@@ -290,7 +290,7 @@ describe('storage', () => {
 });
 
 describe('function configuration', () => {
-  it('deploys four ARM64 nodejs22.x pipeline functions and the topic provisioner on AWS, the four on LocalStack', () => {
+  it('deploys five ARM64 nodejs22.x pipeline functions and the topic provisioner on AWS, the five on LocalStack', () => {
     // Prepare
     const aws = synth('aws-msk-serverless').template;
     const local = synth('localstack').template;
@@ -303,10 +303,10 @@ describe('function configuration', () => {
     };
     expect(
       Object.keys(aws.findResources('AWS::Lambda::Function', { Properties: isPipelineFn })),
-    ).toHaveLength(5);
+    ).toHaveLength(6);
     expect(
       Object.keys(local.findResources('AWS::Lambda::Function', { Properties: isPipelineFn })),
-    ).toHaveLength(4);
+    ).toHaveLength(5);
   });
 
   it('gives the query function the Athena engine on AWS and the local engine on LocalStack', () => {

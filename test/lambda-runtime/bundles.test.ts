@@ -39,7 +39,7 @@ let names: ReturnType<typeof runNames>;
 const staged: StagedFunction[] = [];
 
 async function start(
-  name: 'generator' | 'classifier' | 'committer' | 'query',
+  name: 'generator' | 'classifier' | 'committer' | 'query' | 'maintenance',
 ): Promise<StagedFunction> {
   const fn = await startStagedFunction(
     name,
@@ -224,5 +224,34 @@ describe('the query bundle under the Lambda runtime', () => {
 
     // Assess
     expect(outcome.error?.errorType).toBe('QueryRequestError');
+  });
+});
+
+describe('the maintenance bundle under the Lambda runtime', () => {
+  it('maintains the table cold and warm, rows unchanged, and says why it expires nothing on Nessie', async () => {
+    // Prepare
+    const { fn } = await start('maintenance');
+
+    // Act
+    const cold = await fn.invoke({ source: 'lambda-runtime-test' });
+    const warm = await fn.invoke({ source: 'lambda-runtime-test' });
+
+    // Assess
+    expectSuccess(cold);
+    expectSuccess(warm);
+    expect(cold.initMs).toBeGreaterThan(0);
+    type Report = {
+      before: { records: string };
+      after: { records: string; dataFiles: number };
+      expiry: { status: string };
+      orphans: { status: string };
+    };
+    const [report] = (cold.payload as { tables: Report[] }).tables;
+    expect(Number(report!.before.records)).toBeGreaterThan(0);
+    expect(report!.after.records).toBe(report!.before.records);
+    expect(report!.expiry.status).toBe('gc-disabled');
+    expect(report!.orphans.status).toBe('gc-disabled');
+    const [again] = (warm.payload as { tables: Report[] }).tables;
+    expect(again!.after.records).toBe(report!.before.records);
   });
 });
