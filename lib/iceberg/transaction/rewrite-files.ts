@@ -135,6 +135,16 @@ export async function rewriteFiles(
     const changedPartitions = new Set<string>();
     const removedFiles: DataFile[] = [];
     for (const manifest of parentManifests) {
+      // A data manifest left with only DELETED entries by an earlier snapshot lists no live
+      // file: it is dropped, as Iceberg Java's manifest filter does (v1 lists may lack counts).
+      if (
+        manifest.content === ManifestContent.Data &&
+        ctx.formatVersion >= 2 &&
+        manifest.addedFilesCount === 0 &&
+        manifest.existingFilesCount === 0
+      ) {
+        continue;
+      }
       const entries = await ctx.entries(manifest);
       if (manifest.content !== ManifestContent.Data) {
         for (const e of entries) {
