@@ -173,5 +173,7 @@ describe('table maintenance beside the live classifier (Nessie + S3)', () => {
     expect(final!.expiry).toMatchObject({ status: 'gc-disabled', expired: 0 });
     expect(final!.orphans).toMatchObject({ status: 'gc-disabled', deleted: 0 });
     expect(final!.orphans!.message).toMatch(/gc\.enabled=false/);
+    // the listing through S3 saw the table's files (data and metadata)
+    expect(final!.orphans!.listed).toBeGreaterThan(final!.after.dataFiles + final!.after.manifests);
   }, 300_000);
 });
