@@ -148,7 +148,7 @@ export async function withProducer<T>(kafka: Kafka, fn: (p: Producer) => Promise
 export function localClassifier(
   pipeline: LocalPipeline,
   thresholds: AlertThresholds,
-  options: { alertsTopic?: string } = {},
+  options: { alertsTopic?: string; commitIntervalMs?: number } = {},
 ): ClassifierHandler {
   const alerts = parseAlertStreamSettings({
     ...process.env,
@@ -163,7 +163,7 @@ export function localClassifier(
       tls: false,
       region: 'us-east-1',
     },
-    groupCommit: localGroupCommit(),
+    groupCommit: localGroupCommit(options.commitIntervalMs),
     thresholds,
     consumerGroupId: pipeline.names.groupId,
     deadLetterTarget: {
