@@ -103,7 +103,7 @@ describe('Kafka topics', () => {
     expect(actionsOf(onTopic as Statement).sort()).toEqual(
       [...TOPIC_PROVISIONER_KAFKA_ACTIONS.topic].sort(),
     );
-    expect([...(onTopic?.Resource as string[])].sort()).toEqual([
+    expect([...((onTopic?.Resource ?? []) as string[])].sort()).toEqual([
       EXISTING_TOPIC_ARN.replace(/sensor_readings$/, 'sensor_alerts'),
       EXISTING_TOPIC_ARN,
     ]);
