@@ -143,6 +143,30 @@ const schema = z.strictObject({
   severityHigh: z.coerce.number({ error: 'expected a number' }).default(85),
   severityCritical: z.coerce.number({ error: 'expected a number' }).default(90),
   streaming,
+  /**
+   * The alert stream: the classifier publishes every alert to `topic` (empty: none) before the
+   * table write, and alerts at or above `sns.minSeverity` to an SNS topic the stack creates,
+   * with an e-mail subscription per address of `sns.emails`.
+   */
+  alerts: z
+    .strictObject({
+      topic: z
+        .string()
+        .regex(/^([A-Za-z0-9._-]{1,249})?$/, { error: 'expected a Kafka topic name or empty' })
+        .default('sensor_alerts'),
+      /** Partitions of the alert topic when the stack creates it (kafkaTopics.create). */
+      partitions: int(1, 1000).default(3),
+      sns: z
+        .strictObject({
+          enabled: bool.default(true),
+          minSeverity: z
+            .enum(['CRITICAL', 'HIGH', 'MEDIUM'], { error: 'expected CRITICAL, HIGH or MEDIUM' })
+            .default('CRITICAL'),
+          emails: list(z.email({ error: 'expected e-mail addresses' })).default([]),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   /** Topics the stack creates on the cluster (a custom resource); `create: false` leaves it to you. */
   kafkaTopics: z
     .strictObject({
@@ -358,6 +382,9 @@ function crossFieldProblems(config: AppConfig): string[] {
   const provisioned = eventSource.provisioned;
   if (provisioned && provisioned.minimumPollers > provisioned.maximumPollers) {
     problems.push('eventSource.provisioned.minimumPollers: expected at most maximumPollers');
+  }
+  if (config.alerts.topic !== '' && config.alerts.topic === config.topic) {
+    problems.push('alerts.topic: expected a topic other than the readings topic');
   }
   if (target === 'localstack' && config.athena.enabled) {
     problems.push(

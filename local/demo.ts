@@ -6,9 +6,12 @@ import { randomInt } from 'node:crypto';
 import { LocalQueryEngine } from '../functions/query/local-engine';
 import { runNamedQuery } from '../functions/query/queries';
 import { allAlertsSql } from '../functions/query/sql';
+import { parseAlertStreamSettings } from '../functions/shared/config';
+import { ensureTopic } from '../lib/kafka/topics';
 import { CommitSweep } from './commit-sweep';
+import { readAlertStream, topicEnds } from './demo/alert-stream';
 import { DEMO_USAGE, type DemoOptions, parseDemoArgs } from './demo/args';
-import { type Check, exactlyOnceChecks, expectedAlerts } from './demo/checks';
+import { alertStreamChecks, type Check, exactlyOnceChecks, expectedAlerts } from './demo/checks';
 import { DemoStepError, DemoUsageError } from './demo/errors';
 import {
   localClassifier,
@@ -76,6 +79,14 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
       () => openLocalPipeline(names),
       () => `${names.namespace}.${names.table}, ${names.topic} (3 partitions)`,
     );
+
+    // The alert stream of ALERTS_TOPIC (default sensor_alerts); only what this run adds is read.
+    const alertsTopic = parseAlertStreamSettings(process.env).topic;
+    const alertsFrom = alertsTopic
+      ? await ensureTopic(pipeline.kafka, alertsTopic, { partitions: 3 }).then(() =>
+          topicEnds(pipeline.kafka, alertsTopic),
+        )
+      : undefined;
 
     const readings = await steps.run(
       'Generator: produce readings',
@@ -156,7 +167,16 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
       async (): Promise<Check[]> => {
         const validations = await runNamedQuery(queryEngine, 'validations', queryThresholds);
         const tableRows = await queryEngine.run(allAlertsSql(queryEngine.tableRef));
+        const stream =
+          alertsTopic && alertsFrom
+            ? alertStreamChecks(
+                await readAlertStream(pipeline.kafka, alertsTopic, alertsFrom),
+                names.topic,
+                tableRows,
+              )
+            : [];
         return [
+          ...stream,
           ...validations.rows,
           ...exactlyOnceChecks({
             produced: readings.length,

@@ -14,6 +14,8 @@ export interface DeployedValues {
   /** The warehouse bucket on AWS (LocalStack's lives in the S3-compatible store). */
   warehouseBucket?: string;
   athenaWorkgroup?: string;
+  /** The SNS topic of severe alerts, when the stack creates one. */
+  alertsSnsTopicArn?: string;
   kafka: {
     brokers: string;
     auth: KafkaAuth;
@@ -51,6 +53,7 @@ export function functionEnv(name: FunctionName, config: AppConfig, values: Deplo
         ...groupCommitEnv(config, values),
         CONSUMER_GROUP_ID: config.consumerGroupId,
         DEAD_LETTER_TARGET: deadLetterTarget(config, values),
+        ...alertStreamEnv(config, values),
       };
     case 'committer':
       return {
@@ -75,6 +78,21 @@ export function functionEnv(name: FunctionName, config: AppConfig, values: Deplo
       };
     }
   }
+}
+
+/** The alert topic (empty: none), the brokers to reach it, and the SNS topic of severe alerts. */
+function alertStreamEnv(config: AppConfig, values: DeployedValues): Env {
+  const { alerts } = config;
+  return {
+    ALERTS_TOPIC: alerts.topic,
+    ...(alerts.topic ? kafkaEnv(values) : {}),
+    ...(values.alertsSnsTopicArn
+      ? {
+          ALERTS_SNS_TOPIC_ARN: values.alertsSnsTopicArn,
+          ALERTS_SNS_MIN_SEVERITY: alerts.sns.minSeverity,
+        }
+      : {}),
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { AppConfig } from '../config';
 import { DEAD_LETTER_PREFIX, STAGING_PREFIX, WAREHOUSE_PREFIX } from './function-env';
-import { kafkaArns } from './kafka-arns';
+import { kafkaArns, kafkaTopicArn } from './kafka-arns';
 import { type LakeFormationAccess, lakeFormationGrants } from './lake-formation';
 import type { Lakehouse } from './lakehouse';
 import { acknowledge, bucketObjectsFinding } from './nag';
@@ -15,6 +15,11 @@ export const CLASSIFIER_KAFKA_ACTIONS = {
   cluster: ['kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration'],
   topic: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
   group: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
+};
+/** The classifier's producer of the alert stream (idempotent), on the alert topic only. */
+export const ALERT_STREAM_KAFKA_ACTIONS = {
+  cluster: ['kafka-cluster:WriteDataIdempotently'],
+  topic: ['kafka-cluster:WriteData', 'kafka-cluster:DescribeTopic'],
 };
 export const GENERATOR_KAFKA_ACTIONS = {
   // The generator's producer is idempotent (broker-side de-duplication of its retries).
@@ -69,7 +74,15 @@ export function grantClassifier(fn: lambda.IFunction, ctx: GrantContext): void {
     allow(fn, CLASSIFIER_KAFKA_ACTIONS.cluster, [arns.cluster]);
     allow(fn, CLASSIFIER_KAFKA_ACTIONS.topic, [arns.topic]);
     allow(fn, CLASSIFIER_KAFKA_ACTIONS.group, [arns.group]);
+    if (config.alerts.topic) {
+      allow(fn, ALERT_STREAM_KAFKA_ACTIONS.cluster, [arns.cluster]);
+      allow(fn, ALERT_STREAM_KAFKA_ACTIONS.topic, [
+        kafkaTopicArn(streaming.clusterArn, config.alerts.topic),
+      ]);
+    }
   }
+  // The alert stream's producer authenticates as the generator does.
+  if (config.alerts.topic) streaming.secret?.grantRead(fn);
   // Rejected records go under one prefix of the dead-letter bucket.
   allowObjects(
     fn,

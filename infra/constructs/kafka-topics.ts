@@ -19,7 +19,12 @@ export interface TopicSpec {
 
 /** Every topic the pipeline uses: one line per topic, each becomes a custom resource. */
 export function pipelineTopics(config: AppConfig): TopicSpec[] {
-  return [{ name: config.topic, partitions: config.kafkaTopics.partitions }];
+  return [
+    { name: config.topic, partitions: config.kafkaTopics.partitions },
+    ...(config.alerts.topic
+      ? [{ name: config.alerts.topic, partitions: config.alerts.partitions }]
+      : []),
+  ];
 }
 
 // The topic provisioner's MSK IAM data-plane actions on its topics.

@@ -22,6 +22,11 @@ export interface StreamingProps {
   removalPolicy: RemovalPolicy;
   /** Whether an event source mapping polls the brokers (and writes failed batches to S3). */
   withMapping: boolean;
+  /**
+   * Whether a function inside the VPC (the classifier, publishing alerts) calls the Glue catalog
+   * and SNS: an isolated VPC then gets interface endpoints for both.
+   */
+  clientServices?: boolean;
 }
 
 // Construct id CDK gives the AwsCustomResource singleton provider function.
@@ -52,7 +57,7 @@ export class Streaming extends Construct {
     const { config } = props;
     switch (config.mode) {
       case 'msk-serverless': {
-        const built = this.buildServerless(config, props.removalPolicy);
+        const built = this.buildServerless(config, props.removalPolicy, props.clientServices);
         this.clusterArn = built.clusterArn;
         this.network = built.network;
         this.brokers = config.bootstrapBrokers?.join(',') ?? this.lookupBrokers(built.clusterArn);
@@ -86,6 +91,7 @@ export class Streaming extends Construct {
   private buildServerless(
     config: Extract<StreamingConfig, { mode: 'msk-serverless' }>,
     removalPolicy: RemovalPolicy,
+    clientServices = false,
   ): { clusterArn: string; network: FunctionNetwork } {
     // Build: a VPC whose subnets the cluster and the generator share.
     const isolated = config.natGateways === 0;
@@ -125,7 +131,11 @@ export class Streaming extends Construct {
       allowAllOutbound: true,
     });
     clusterSg.addIngressRule(clusterSg, ec2.Port.tcp(MSK_IAM_PORT), 'event source mapping pollers');
-    clusterSg.addIngressRule(clientSg, ec2.Port.tcp(MSK_IAM_PORT), 'generator function');
+    clusterSg.addIngressRule(
+      clientSg,
+      ec2.Port.tcp(MSK_IAM_PORT),
+      'generator and classifier functions',
+    );
     if (isolated) {
       // Without NAT, the event source mapping reaches Lambda and STS from the cluster's subnets
       // through endpoints, and S3 (failed batches) through the gateway.
@@ -137,6 +147,16 @@ export class Streaming extends Construct {
       for (const [id, service] of Object.entries(services)) {
         const endpoint = vpc.addInterfaceEndpoint(id, { service, subnets, open: false });
         endpoint.connections.allowFrom(clusterSg, ec2.Port.HTTPS, 'event source mapping pollers');
+      }
+      if (clientServices) {
+        const clientServiceEndpoints = {
+          GlueEndpoint: ec2.InterfaceVpcEndpointAwsService.GLUE,
+          SnsEndpoint: ec2.InterfaceVpcEndpointAwsService.SNS,
+        };
+        for (const [id, service] of Object.entries(clientServiceEndpoints)) {
+          const endpoint = vpc.addInterfaceEndpoint(id, { service, subnets, open: false });
+          endpoint.connections.allowFrom(clientSg, ec2.Port.HTTPS, 'classifier function');
+        }
       }
     }
 

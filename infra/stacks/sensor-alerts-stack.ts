@@ -9,6 +9,7 @@ import {
   GroupCommitAlarms,
   TableMetadataAlarm,
 } from '../constructs/alarms';
+import { AlertNotifications } from '../constructs/alert-notifications';
 import { addClassifierSource } from '../constructs/classifier-source';
 import {
   type DeployedValues,
@@ -38,6 +39,7 @@ export class SensorAlertsStack extends Stack {
   readonly streaming: Streaming;
   readonly lakehouse: Lakehouse;
   readonly topics?: KafkaTopics;
+  readonly notifications?: AlertNotifications;
   readonly generator: PipelineFunction;
   readonly classifier: PipelineFunction;
   readonly committer: PipelineFunction;
@@ -57,8 +59,14 @@ export class SensorAlertsStack extends Stack {
       config: config.streaming,
       removalPolicy,
       withMapping: config.eventSource.enabled,
+      clientServices: config.alerts.topic !== '',
     });
     this.lakehouse = new Lakehouse(this, 'Lakehouse', { config, removalPolicy });
+    if (config.alerts.sns.enabled) {
+      this.notifications = new AlertNotifications(this, 'AlertNotifications', {
+        emails: config.alerts.sns.emails,
+      });
+    }
     const values: DeployedValues = {
       region: this.region,
       account: this.account,
@@ -66,6 +74,7 @@ export class SensorAlertsStack extends Stack {
       deadLetterBucket: this.lakehouse.deadLetterBucket.bucketName,
       warehouseBucket: this.lakehouse.warehouseBucket?.bucketName,
       athenaWorkgroup: this.lakehouse.workgroup?.ref,
+      alertsSnsTopicArn: this.notifications?.topic.topicArn,
       kafka: {
         brokers: this.streaming.brokers,
         auth: this.streaming.auth,
@@ -104,6 +113,8 @@ export class SensorAlertsStack extends Stack {
       environment: functionEnv('classifier', config, values),
       memoryMb: config.functions.classifierMemoryMb,
       timeout: Duration.seconds(config.functions.classifierTimeoutSeconds),
+      // The alert stream's producer reaches the brokers itself, from where the generator does.
+      network: config.alerts.topic ? this.streaming.network : undefined,
       alarms: { onError: 'the batch is retried from Kafka', action },
     });
     // The sweep of the group commit; a minute is the least a schedule can do, and classifier
@@ -147,6 +158,7 @@ export class SensorAlertsStack extends Stack {
     const grantContext = { config, streaming: this.streaming, lakehouse: this.lakehouse };
     grantGenerator(this.generator.fn, grantContext);
     grantClassifier(this.classifier.fn, grantContext);
+    this.notifications?.grantPublish(this.classifier.fn);
     grantCommitter(this.committer.fn, grantContext);
     if (this.query) grantQuery(this.query.fn, grantContext);
     grantMaintenance(this.maintenance.fn, grantContext);
@@ -204,6 +216,15 @@ export class SensorAlertsStack extends Stack {
     out('ClassifierFunctionName', this.classifier.fn.functionName, 'Classifier function');
     out('CommitterFunctionName', this.committer.fn.functionName, 'Group commit sweep');
     out('MaintenanceFunctionName', this.maintenance.fn.functionName, 'Table maintenance');
+    if (config.alerts.topic)
+      out('AlertTopic', config.alerts.topic, 'Kafka topic of the alert stream');
+    if (this.notifications) {
+      out(
+        'AlertNotificationTopicArn',
+        this.notifications.topic.topicArn,
+        'SNS topic of severe alerts',
+      );
+    }
     out('DeadLetterBucketName', this.lakehouse.deadLetterBucket.bucketName, 'Rejected records');
     out('KafkaBootstrapBrokers', this.streaming.brokers, 'Bootstrap servers the generator uses');
     out('InvokeGenerator', invoke(this.generator, '{"numReadings":200}'), 'Produce readings');

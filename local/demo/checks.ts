@@ -2,6 +2,7 @@ import type { GeneratedReading } from '../../functions/generator/readings';
 import type { JsonRow } from '../../functions/query/engine';
 import type { ValidationResult } from '../../functions/query/validations';
 import { microsToIso } from '../../functions/query/values';
+import { type AlertMessage, alertIdOf, dedupeByAlertId } from '../../lib/alerts/alert-message';
 import { type AlertThresholds, severityOf } from '../../lib/alerts/severity';
 import { parseTimestampMicros } from '../../lib/alerts/timestamp';
 
@@ -89,4 +90,36 @@ function difference(a: readonly string[], b: readonly string[]): number {
     else counts.set(key, left - 1);
   }
   return unmatched;
+}
+
+/**
+ * The alert stream against the table: every alert the run published came from this run's
+ * topic, and after dropping redelivered copies by alert id the stream holds exactly the
+ * table's alerts.
+ */
+export function alertStreamChecks(
+  messages: readonly AlertMessage[],
+  sourceTopic: string,
+  tableRows: readonly JsonRow[],
+): Check[] {
+  const mine = messages.filter((m) => m.source_topic === sourceTopic);
+  const unique = dedupeByAlertId(mine);
+  const streamIds = unique.map((m) => m.alert_id).sort();
+  const tableIds = tableRows
+    .map((r) => alertIdOf(sourceTopic, Number(r.source_partition), String(r.source_offset)))
+    .sort();
+  const missing = difference(tableIds, streamIds);
+  const unexpected = difference(streamIds, tableIds);
+  return [
+    {
+      name: 'alerts published = table alerts after dedupe by alert id',
+      passed: unique.length === tableRows.length,
+      detail: `${mine.length} published (${mine.length - unique.length} redelivered copies), ${unique.length} unique, ${tableRows.length} in the table`,
+    },
+    {
+      name: 'alert stream ids match the table lineage',
+      passed: missing === 0 && unexpected === 0,
+      detail: `${missing} missing from the stream, ${unexpected} not in the table`,
+    },
+  ];
 }

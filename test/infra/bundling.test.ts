@@ -38,6 +38,10 @@ function resolveForTest(value: unknown): string {
       'AWS::AccountId': '123456789012',
       'AWS::URLSuffix': 'amazonaws.com',
     };
+    // A Ref to an SNS topic is its ARN.
+    if (String(v.Ref).startsWith('AlertNotificationsTopic')) {
+      return 'arn:aws:sns:eu-west-1:123456789012:sensor-alerts';
+    }
     return refs[v.Ref as string] ?? `ref-${String(v.Ref).toLowerCase()}`;
   }
   if ('Fn::GetAtt' in v) {

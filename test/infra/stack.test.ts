@@ -61,8 +61,14 @@ describe('IAM', () => {
     expect(generator).not.toContain('kafka-cluster:AlterGroup');
     // The stack creates the topics; the generator only writes to them.
     expect(generator).not.toContain('kafka-cluster:CreateTopic');
-    expect(classifier).not.toContain('kafka-cluster:WriteData');
     expect(classifier).not.toContain('kafka-cluster:CreateTopic');
+    // The classifier writes the alert stream, on its topic only.
+    const writes = roleStatements(template, 'Classifier').filter((s) =>
+      actionsOf(s).includes('kafka-cluster:WriteData'),
+    );
+    expect(writes.map((s) => s.Resource)).toEqual([
+      EXISTING_TOPIC_ARN.replace(/sensor_readings$/, 'sensor_alerts'),
+    ]);
   });
 
   it('derives topic and group ARNs from a cluster created in the same stack', () => {
@@ -413,7 +419,7 @@ describe('function configuration', () => {
     expect(JSON.stringify(lookup?.Properties.Create)).toMatch(/GetBootstrapBrokers/);
   });
 
-  it('runs the generator inside the MSK Serverless VPC and the classifier outside it', () => {
+  it('runs the generator and the classifier (alert stream) inside the MSK Serverless VPC', () => {
     // Prepare
     const { template } = synth('aws-msk-serverless');
 
@@ -424,13 +430,14 @@ describe('function configuration', () => {
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('Classifies'),
-      VpcConfig: Match.absent(),
+      VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }),
     });
     template.hasResourceProperties('AWS::MSK::ServerlessCluster', {
       ClientAuthentication: { Sasl: { Iam: { Enabled: true } } },
     });
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
-    template.resourceCountIs('AWS::EC2::VPCEndpoint', 3);
+    // S3, Lambda and STS for the mapping; Glue and SNS for the classifier.
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 5);
   });
 
   it.each([

@@ -19,13 +19,14 @@ describe('Kafka topics', () => {
     ['aws-msk-existing', 3],
     ['aws-self-managed-sasl', 3],
   ] as const)(
-    'creates sensor_readings at deploy time in %s with %i partitions',
+    'creates sensor_readings and sensor_alerts at deploy time in %s with %i partitions',
     (variant, partitions) => {
       // Prepare
       const { template } = synth(variant);
 
       // Assess
-      template.resourceCountIs(TOPIC, 1);
+      template.resourceCountIs(TOPIC, 2);
+      template.hasResourceProperties(TOPIC, { Topic: 'sensor_alerts', Partitions: 3 });
       template.hasResourceProperties(TOPIC, {
         Topic: 'sensor_readings',
         Partitions: partitions,
@@ -61,7 +62,11 @@ describe('Kafka topics', () => {
     const topics = pipelineTopics(config);
 
     // Assess
-    expect(topics).toEqual([{ name: 'readings', partitions: 12 }]);
+    expect(topics).toEqual([
+      { name: 'readings', partitions: 12 },
+      { name: 'sensor_alerts', partitions: 3 },
+    ]);
+    expect(pipelineTopics(parseConfig({ alerts: { topic: '' } }))).toHaveLength(1);
   });
 
   it('runs the provisioner where the generator runs, with the same Kafka client settings', () => {
@@ -98,7 +103,10 @@ describe('Kafka topics', () => {
     expect(actionsOf(onTopic as Statement).sort()).toEqual(
       [...TOPIC_PROVISIONER_KAFKA_ACTIONS.topic].sort(),
     );
-    expect(onTopic?.Resource).toBe(EXISTING_TOPIC_ARN);
+    expect([...((onTopic?.Resource ?? []) as string[])].sort()).toEqual([
+      EXISTING_TOPIC_ARN.replace(/sensor_readings$/, 'sensor_alerts'),
+      EXISTING_TOPIC_ARN,
+    ]);
     expect(onCluster?.Resource).toBe(MSK_ARN);
   });
 

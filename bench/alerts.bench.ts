@@ -1,0 +1,328 @@
+/**
+ * Alert stream latency on the local services: readings produced at steady rates (default 2,000/s
+ * and 10,000/s for 30 s) through the event source mapping runner (batching window 0 s by
+ * default, one classifier environment per partition) into the classifier, which publishes each
+ * alert to the alert topic before staging it for the group commit. For each alert it measures
+ *
+ *   produce -> on the alert topic   (a consumer of the alert topic receives it),
+ *   produce -> visible in the table (a reader polling the catalog every 100 ms sees its offset),
+ *
+ * and, as the physical reference in the same run, produce -> consume of the same readings by a
+ * plain kafkajs consumer of the readings topic on this broker. Prints p50/p95/p99/max, the
+ * ratio of the alert p99 to the raw p99, and the load average before and after each rate.
+ *
+ *   npm run bench:alerts
+ *   npm run bench:alerts -- --rates 2000,10000 --seconds 30 --partitions 3 --window 0
+ */
+import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import type { Consumer, Kafka } from 'kafkajs';
+import { ALERT_HEADERS } from '../lib/alerts/alert-message';
+import type { LambdaKafkaEvent } from '../lib/kafka/event';
+import { ensureTopic } from '../lib/kafka/topics';
+import { CommitSweep } from '../local/commit-sweep';
+import {
+  type LocalPipeline,
+  localClassifier,
+  localCommitter,
+  openLocalPipeline,
+  quietRunnerLogger,
+  runNames,
+  withProducer,
+} from '../local/demo/local-pipeline';
+import { textTable } from '../local/demo/text-table';
+import { type Invoker, inProcessInvoker } from '../local/esm/invokers';
+import { EventSourceMappingRunner } from '../local/esm/runner';
+import { allReady } from '../local/services/manager';
+import { Produced, pollTable, produceSteadily } from './support/freshness';
+import { percentile } from './support/stats';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const THRESHOLDS = { threshold: 80, high: 85, critical: 90 };
+const TARGET_P99_MS = 100;
+const TARGET_RATIO = 3;
+
+const FLAGS = {
+  rates: { type: 'string', default: '2000,10000' },
+  seconds: { type: 'string', default: '30' },
+  partitions: { type: 'string', default: '3' },
+  window: { type: 'string', default: '0' },
+  'batch-size': { type: 'string', default: '10000' },
+  /** The classifiers' own commit interval; the sweep commits every second either way. */
+  'classifier-commit': { type: 'string', default: '1000' },
+} as const;
+
+interface Options {
+  rates: number[];
+  seconds: number;
+  partitions: number;
+  windowMs: number;
+  batchSize: number;
+  classifierCommitMs: number;
+}
+
+class UsageError extends Error {}
+
+function parseOptions(argv: string[]): Options {
+  let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof FLAGS }>>['values'];
+  try {
+    ({ values } = parseArgs({ args: argv, options: FLAGS }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const int = (text: string, name: string, min: number, max: number) => {
+    const n = text.trim() === '' ? Number.NaN : Number(text);
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${text}"`);
+    }
+    return n;
+  };
+  return {
+    rates: values.rates.split(',').map((r) => int(r, 'rates', 1, 1_000_000)),
+    seconds: int(values.seconds, 'seconds', 1, 3600),
+    partitions: int(values.partitions, 'partitions', 1, 64),
+    windowMs: int(values.window, 'window', 0, 300_000),
+    batchSize: int(values['batch-size'], 'batch-size', 1, 10_000),
+    classifierCommitMs: int(values['classifier-commit'], 'classifier-commit', 0, 900_000),
+  };
+}
+
+const log = (line: string) => console.log(`bench: ${line}`);
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+/** When each (partition, offset) of a topic's records reached a consumer. */
+class Arrivals {
+  readonly at = new Map<string, number>();
+  private consumer?: Consumer;
+
+  /** `lineage` names the source record a message stands for. */
+  async start(
+    kafka: Kafka,
+    topic: string,
+    lineage: (partition: number, offset: string, headers: Record<string, unknown>) => string,
+  ): Promise<void> {
+    const consumer = kafka.consumer({
+      groupId: `bench-arrivals-${randomBytes(4).toString('hex')}`,
+      maxWaitTimeInMs: 100,
+    });
+    this.consumer = consumer;
+    const joined = new Promise<void>((resolve) =>
+      consumer.on(consumer.events.GROUP_JOIN, () => resolve()),
+    );
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        const now = Date.now();
+        for (const m of batch.messages) {
+          this.at.set(lineage(batch.partition, m.offset, m.headers ?? {}), now);
+        }
+      },
+    });
+    await joined;
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+}
+
+const header = (headers: Record<string, unknown>, name: string) => String(headers[name] ?? '');
+
+/** One classifier environment per partition, as Lambda gives each partition its own. */
+function perPartitionClassifiers(
+  pipeline: LocalPipeline,
+  alertsTopic: string,
+  commitIntervalMs: number,
+): Invoker {
+  const byPartition = new Map<number, Invoker>();
+  return async (event: LambdaKafkaEvent) => {
+    const p = Object.values(event.records)[0]?.[0]?.partition ?? 0;
+    let invoke = byPartition.get(p);
+    if (!invoke) {
+      const handler = localClassifier(pipeline, THRESHOLDS, { alertsTopic, commitIntervalMs });
+      invoke = inProcessInvoker(handler, `classifier-${p}`);
+      byPartition.set(p, invoke);
+    }
+    return invoke(event);
+  };
+}
+
+interface Figures {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+function figures(latencies: number[]): Figures {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? Number.NaN,
+  };
+}
+
+async function waitFor(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > until) return false;
+    await sleep(50);
+  }
+  return true;
+}
+
+async function runRate(opts: Options, rate: number) {
+  const id = `alerts_r${rate}_${randomBytes(3).toString('hex')}`;
+  const pipeline = await openLocalPipeline(runNames(id), { partitions: opts.partitions });
+  const alertsTopic = `sensor_alerts_${id}`;
+  await ensureTopic(pipeline.kafka, alertsTopic, { partitions: opts.partitions });
+  const produced = new Produced();
+  const esm = new EventSourceMappingRunner({
+    kafka: pipeline.kafka,
+    topic: pipeline.names.topic,
+    groupId: pipeline.names.groupId,
+    invoke: perPartitionClassifiers(pipeline, alertsTopic, opts.classifierCommitMs),
+    batchSize: opts.batchSize,
+    batchWindowMs: opts.windowMs,
+    partitionsConcurrently: opts.partitions,
+    logger: quietRunnerLogger,
+  });
+  const sweep = new CommitSweep(localCommitter(pipeline));
+  const onTopic = new Arrivals();
+  const raw = new Arrivals();
+  const stopPolling = pollTable(pipeline, produced);
+  const loadBefore = load();
+  try {
+    await Promise.all([
+      esm.start(),
+      onTopic.start(pipeline.kafka, alertsTopic, (_p, _o, h) =>
+        [header(h, ALERT_HEADERS.sourcePartition), header(h, ALERT_HEADERS.sourceOffset)].join(':'),
+      ),
+      raw.start(pipeline.kafka, pipeline.names.topic, (p, o) => `${p}:${o}`),
+    ]);
+    sweep.start();
+    await withProducer(pipeline.kafka, async (producer) => {
+      // A first wave so that the group joins and first connections are not counted.
+      const warmup = new Produced();
+      await produceSteadily(
+        producer,
+        pipeline.names.topic,
+        opts.partitions,
+        { rate: 100, seconds: 1 },
+        warmup,
+        THRESHOLDS.threshold,
+      );
+      await esm.runUntil((s) => s.records >= warmup.readings, { timeoutMs: 120_000, pollMs: 20 });
+      await produceSteadily(
+        producer,
+        pipeline.names.topic,
+        opts.partitions,
+        { rate, seconds: opts.seconds },
+        produced,
+        THRESHOLDS.threshold,
+      );
+    });
+    const loadAfter = load();
+    await esm.runUntilIdle({ timeoutMs: 600_000, pollMs: 50 });
+    const alerts = [...produced.alerts].flatMap(([p, list]) =>
+      list.map((a) => ({ key: `${p}:${a.offset}`, sentAt: a.sentAt })),
+    );
+    await waitFor(() => alerts.every((a) => onTopic.at.has(a.key)), 60_000);
+    await sweep.stop();
+    await sweep.flush();
+    await waitFor(() => produced.freshnessMs().length >= alerts.length, 10_000);
+    const latencies = (arrivals: Arrivals) =>
+      alerts.filter((a) => arrivals.at.has(a.key)).map((a) => arrivals.at.get(a.key)! - a.sentAt);
+    return {
+      rate,
+      readings: produced.readings,
+      alerts: alerts.length,
+      topic: figures(latencies(onTopic)),
+      visible: figures(produced.freshnessMs()),
+      raw: figures(latencies(raw)),
+      loadBefore,
+      loadAfter,
+    };
+  } finally {
+    await stopPolling();
+    await sweep.stop();
+    await Promise.all([esm.stop(), onTopic.stop(), raw.stop()]);
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2));
+  if (!(await allReady())) {
+    throw new Error('the local services are not running: start them with `npm run services:up`');
+  }
+  log(
+    `rates ${opts.rates.join(', ')}/s for ${opts.seconds} s, ${opts.partitions} partitions, ` +
+      `batching window ${opts.windowMs / 1000} s, batch size ${opts.batchSize}, classifier ` +
+      `commit interval ${opts.classifierCommitMs} ms; load ${load()}`,
+  );
+  const rows: Record<string, string | number>[] = [];
+  const verdicts: string[] = [];
+  for (const rate of opts.rates) {
+    const r = await runRate(opts, rate);
+    log(
+      `${rate}/s: ${r.readings} readings, ${r.alerts} alerts; load ${r.loadBefore} before, ${r.loadAfter} at the end of producing`,
+    );
+    const row = (what: string, f: Figures) => ({
+      rate: `${rate}/s`,
+      latency: what,
+      measured: `${f.count}/${r.alerts}`,
+      'p50 ms': f.p50,
+      'p95 ms': f.p95,
+      'p99 ms': f.p99,
+      'max ms': f.max,
+      'p99 / raw p99': Math.round((f.p99 / Math.max(1, r.raw.p99)) * 100) / 100,
+    });
+    rows.push(row('raw produce -> consume', r.raw));
+    rows.push(row('produce -> alert topic', r.topic));
+    rows.push(row('produce -> table visible', r.visible));
+    const ratio = r.topic.p99 / Math.max(1, r.raw.p99);
+    const complete = r.topic.count === r.alerts;
+    const ok = complete && r.topic.p99 < TARGET_P99_MS && ratio <= TARGET_RATIO;
+    verdicts.push(
+      `${ok ? 'PASS' : 'FAIL'}  ${rate}/s: produce -> alert topic p99 ${r.topic.p99} ms ` +
+        `(< ${TARGET_P99_MS} ms), ${ratio.toFixed(2)}x raw p99 ${r.raw.p99} ms (<= ${TARGET_RATIO}x), ` +
+        `${r.topic.count} of ${r.alerts} alerts seen`,
+    );
+  }
+  console.log('');
+  console.log(textTable(rows, undefined, {}));
+  console.log('');
+  for (const v of verdicts) console.log(v);
+  console.log(`load average now: ${load()}`);
+  console.log(
+    'measured = alerts with a figure / alerts produced. Produce = just before the send of the ' +
+      '100 ms wave holding the reading; raw = a plain kafkajs consumer of the readings topic ' +
+      'receives it; alert topic = a consumer of the alert topic receives the alert; table visible ' +
+      '= first poll (every 100 ms) of the catalog whose committed offsets cover it. All ' +
+      'consumers, the runner and the classifiers share this process and machine.',
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`bench: ${error.message}`);
+      process.exit(2);
+    }
+    console.error('bench:', error);
+    process.exit(1);
+  },
+);
