@@ -12,3 +12,8 @@ export class AlertThresholdsError extends AlertsError {
 export class OffsetsSummaryError extends AlertsError {
   override readonly name = 'OffsetsSummaryError';
 }
+
+/** A message on the alert stream does not follow its format (lib/alerts/alert-message.ts). */
+export class AlertMessageError extends AlertsError {
+  override readonly name = 'AlertMessageError';
+}
