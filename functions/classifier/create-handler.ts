@@ -4,8 +4,10 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import type { Producer } from 'kafkajs';
 import type { StagingStore } from '../../lib/group-commit';
 import { createIdempotentProducer, createKafka } from '../../lib/kafka/client';
 import { decodeKafkaEvent, replayMarkerOf } from '../../lib/kafka/event';
@@ -21,6 +23,7 @@ import {
 import { connectIceberg, ensureAlertTable, type IcebergClients } from '../shared/iceberg';
 import { kafkaClientConfig } from '../shared/kafka';
 import { createLogger, createMetrics, createTracer } from '../shared/powertools';
+import { type AlertPublisher, kafkaAlertPublisher, snsAlertPublisher } from './alert-publisher';
 import { type DeadLetterSink, fileDeadLetterSink, kafkaDeadLetterSink } from './dead-letter';
 import { type BatchOutcome, processBatch } from './process-batch';
 
@@ -30,6 +33,8 @@ export interface ClassifierResult {
   alerts: number;
   belowThreshold: number;
   rejected: number;
+  /** Alerts published to the alert topic and to SNS by this invocation. */
+  published: { kafka: number; sns: number };
   /** One entry per topic-partition of the event; `key` is null when nothing was staged. */
   staged: {
     topic: string;
@@ -52,26 +57,57 @@ export interface ClassifierHandlerOptions {
   deadLetter?: DeadLetterSink;
   /** Use this instead of S3 for the staging area (unit tests). */
   stagingStore?: (root: string) => StagingStore;
+  /** Use these instead of the configured alert stream targets (unit tests). */
+  publishers?: Publishers;
 }
+
+type Publishers = { kafka?: AlertPublisher; sns?: AlertPublisher };
 
 export type ClassifierHandler = (event: unknown, context?: Context) => Promise<ClassifierResult>;
 
 interface Resources {
   iceberg: IcebergClients;
   deadLetter: DeadLetterSink;
+  publishers: Publishers;
   committers: TopicCommitters;
 }
 
-async function openDeadLetter(config: ClassifierConfig, iceberg: IcebergClients) {
+/** One producer per execution environment, shared by the alert stream and Kafka dead letters. */
+async function openProducer(config: ClassifierConfig): Promise<Producer> {
+  const kafka = createKafka(await kafkaClientConfig(config.kafka!, 'sensor-classifier'));
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect();
+  return producer;
+}
+
+function openDeadLetter(
+  config: ClassifierConfig,
+  iceberg: IcebergClients,
+  producer: () => Promise<Producer>,
+) {
   const target = config.deadLetterTarget;
   if (target.type === 's3') {
     const prefix = target.prefix ? `/${target.prefix}` : '';
     return fileDeadLetterSink(iceberg.io, `s3://${target.bucket}${prefix}`);
   }
-  const kafka = createKafka(await kafkaClientConfig(config.kafka!, 'sensor-classifier'));
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
-  return kafkaDeadLetterSink(producer, target.topic);
+  return producer().then((p) => kafkaDeadLetterSink(p, target.topic));
+}
+
+async function openPublishers(
+  config: ClassifierConfig,
+  producer: () => Promise<Producer>,
+): Promise<Publishers> {
+  const { topic, sns } = config.alerts;
+  const publishers: Publishers = {};
+  if (topic) publishers.kafka = kafkaAlertPublisher(await producer(), topic);
+  if (sns) {
+    publishers.sns = snsAlertPublisher(
+      new SNSClient({ region: sns.region }),
+      sns.topicArn,
+      sns.minSeverity,
+    );
+  }
+  return publishers;
 }
 
 function stagedOf(outcome: BatchOutcome): ClassifierResult['staged'] {
@@ -100,7 +136,13 @@ export function createClassifierHandler(
   const open = () => {
     resources ??= (async () => {
       const iceberg = options.iceberg ?? (await connectIceberg(config.iceberg));
-      const deadLetter = options.deadLetter ?? (await openDeadLetter(config, iceberg));
+      let producer: Promise<Producer> | undefined;
+      const shared = () => {
+        producer ??= openProducer(config);
+        return producer;
+      };
+      const deadLetter = options.deadLetter ?? (await openDeadLetter(config, iceberg, shared));
+      const publishers = options.publishers ?? (await openPublishers(config, shared));
       const committers = new TopicCommitters(
         {
           settings: config.groupCommit,
@@ -110,7 +152,7 @@ export function createClassifierHandler(
         },
         options.stagingStore,
       );
-      return { iceberg, deadLetter, committers };
+      return { iceberg, deadLetter, publishers, committers };
     })().catch((error) => {
       resources = undefined;
       throw error;
@@ -147,6 +189,7 @@ export function createClassifierHandler(
       consumerGroupId: config.consumerGroupId,
       thresholds: config.thresholds,
       deadLetter: r.deadLetter,
+      publishers: r.publishers,
       staging: (topic) => r.committers.staging(topic),
       maxValueBytes: config.maxValueBytes,
       ...(replay ? { replay } : {}),
@@ -156,6 +199,9 @@ export function createClassifierHandler(
     metrics.addMetric('alerts', MetricUnit.Count, outcome.alerts);
     metrics.addMetric('belowThreshold', MetricUnit.Count, outcome.belowThreshold);
     metrics.addMetric('rejected', MetricUnit.Count, outcome.rejected);
+    metrics.addMetric('alertsPublished', MetricUnit.Count, outcome.published.kafka);
+    if (r.publishers.sns)
+      metrics.addMetric('alertsNotified', MetricUnit.Count, outcome.published.sns);
     for (const [name, ms] of Object.entries(outcome.timingsMs)) {
       metrics.addMetric(`${name}Time`, MetricUnit.Milliseconds, Math.round(ms));
     }
@@ -168,6 +214,7 @@ export function createClassifierHandler(
       alerts: outcome.alerts,
       belowThreshold: outcome.belowThreshold,
       rejected: outcome.rejected,
+      published: outcome.published,
       staged: stagedOf(outcome),
       commits,
     };

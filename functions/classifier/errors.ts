@@ -15,3 +15,8 @@ export class DeadLetterError extends ClassifierError {
 export class ConcurrentDeliveryError extends ClassifierError {
   override readonly name = 'ConcurrentDeliveryError';
 }
+
+/** Publishing the batch's alerts (Kafka alert topic or SNS) failed; the batch must be retried. */
+export class AlertPublishError extends ClassifierError {
+  override readonly name = 'AlertPublishError';
+}

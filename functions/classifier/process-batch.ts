@@ -3,12 +3,15 @@ import type { AlertThresholds } from '../../lib/alerts/severity';
 import { type StagedBatch, type StagingStore, stageBatch } from '../../lib/group-commit';
 import type { Deadline } from '../../lib/iceberg';
 import type { KafkaRecord } from '../../lib/kafka/event';
+import { type AlertPublisher, publishAlerts } from './alert-publisher';
 import { type DeadLetterSink, deadLetterEntry } from './dead-letter';
 
 export interface BatchDeps {
   consumerGroupId: string;
   thresholds: AlertThresholds;
   deadLetter: DeadLetterSink;
+  /** Where each alert is published before anything is written; none when the stream is off. */
+  publishers?: { kafka?: AlertPublisher; sns?: AlertPublisher };
   /** The staging store of a topic (one root per table, topic and consumer group). */
   staging: (topic: string) => StagingStore;
   maxValueBytes?: number;
@@ -35,8 +38,10 @@ export interface BatchOutcome {
   alerts: number;
   belowThreshold: number;
   rejected: number;
+  /** Alerts published to the alert topic and to SNS. */
+  published: { kafka: number; sns: number };
   parts: StagedPart[];
-  timingsMs: { validate: number; deadLetter: number; stage: number };
+  timingsMs: { validate: number; publish: number; deadLetter: number; stage: number };
 }
 
 const since = (start: number) => performance.now() - start;
@@ -57,7 +62,8 @@ function byTopicPartition(records: readonly KafkaRecord[]): KafkaRecord[][] {
 
 /**
  * Classifies a delivered batch and stages it for the group commit: each record becomes an
- * alert, a reading below the threshold or a dead letter. Dead letters are written first and
+ * alert, a reading below the threshold or a dead letter. The alerts are published to the alert
+ * stream (and SNS) first; a redelivered batch publishes them again. Dead letters are written first and
  * must be durable before the batch is acknowledged: once staged, a batch is not delivered
  * again. The alerts of each topic-partition are staged as one object, with the first and last
  * offset of all its records; the table itself is neither read nor written here (see
@@ -72,8 +78,9 @@ export async function processBatch(
     alerts: 0,
     belowThreshold: 0,
     rejected: 0,
+    published: { kafka: 0, sns: 0 },
     parts: [],
-    timingsMs: { validate: 0, deadLetter: 0, stage: 0 },
+    timingsMs: { validate: 0, publish: 0, deadLetter: 0, stage: 0 },
   };
   const nowMicros = deps.nowMicros ?? (() => BigInt(Date.now()) * 1000n);
   const parts = byTopicPartition(records).map((part) => {
@@ -87,7 +94,19 @@ export async function processBatch(
     return { part, classified };
   });
 
+  // Alerts go out first, as soon as they are known. A failed publish fails the batch before
+  // anything durable is written, so the delivery is retried whole; the table stays the record.
   let start = performance.now();
+  if (deps.publishers) {
+    const ofParts = parts.map(({ part, classified }) => ({
+      topic: part[0]!.topic,
+      alerts: classified.alerts,
+    }));
+    outcome.published = await publishAlerts(deps.publishers, ofParts, deps.deadline);
+  }
+  outcome.timingsMs.publish += since(start);
+
+  start = performance.now();
   deps.deadline?.check('write the dead letters and stage the batch');
   const rejected = parts.flatMap((p) => p.classified.rejected);
   if (rejected.length > 0) {

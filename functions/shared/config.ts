@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_VALUE_BYTES } from '../../lib/alerts/reading';
-import { type AlertThresholds, assertThresholds } from '../../lib/alerts/severity';
+import {
+  type AlertThresholds,
+  assertThresholds,
+  SEVERITIES,
+  type Severity,
+} from '../../lib/alerts/severity';
 import { parseBrokers } from '../../lib/kafka/client';
 import { ConfigError } from './errors';
 
@@ -50,13 +55,22 @@ export interface GroupCommitSettings {
   intervalMs: number;
 }
 
+/** Where the classifier publishes each alert as soon as it is classified. */
+export interface AlertStreamSettings {
+  /** Kafka topic of the alert stream; absent when publishing is off (`ALERTS_TOPIC=`). */
+  topic?: string;
+  /** SNS topic for alerts at or above `minSeverity`; absent unless configured. */
+  sns?: { topicArn: string; minSeverity: Severity; region: string };
+}
+
 export interface ClassifierConfig {
   iceberg: IcebergSettings;
+  alerts: AlertStreamSettings;
   groupCommit: GroupCommitSettings;
   thresholds: AlertThresholds;
   consumerGroupId: string;
   deadLetterTarget: DeadLetterTarget;
-  /** Present when the dead letter target is a Kafka topic. */
+  /** Present when the dead letter target or the alert stream is a Kafka topic. */
   kafka?: KafkaSettings;
   maxValueBytes: number;
 }
@@ -246,6 +260,52 @@ export function parseGroupCommitSettings(env: Env): GroupCommitSettings {
   return { stagingUri: e.STAGING_URI.replace(/\/+$/, ''), intervalMs: e.COMMIT_INTERVAL_MS };
 }
 
+export const DEFAULT_ALERTS_TOPIC = 'sensor_alerts';
+
+/**
+ * `ALERTS_TOPIC` (default sensor_alerts; empty turns the stream off), `ALERTS_SNS_TOPIC_ARN` and
+ * `ALERTS_SNS_MIN_SEVERITY` (default CRITICAL).
+ */
+export function parseAlertStreamSettings(env: Env): AlertStreamSettings {
+  const e = parse(
+    z.object({
+      ALERTS_TOPIC: z
+        .string()
+        .default(DEFAULT_ALERTS_TOPIC)
+        .transform((t) => t.trim())
+        .refine((t) => t === '' || /^[A-Za-z0-9._-]{1,249}$/.test(t), {
+          message: 'ALERTS_TOPIC must be a Kafka topic name, or empty to publish no alerts',
+        }),
+      ALERTS_SNS_TOPIC_ARN: z
+        .string()
+        .regex(
+          /^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
+          'must be an SNS topic ARN',
+        )
+        .optional()
+        .or(z.literal('').transform(() => undefined)),
+      ALERTS_SNS_MIN_SEVERITY: z
+        .enum(SEVERITIES as [Severity, ...Severity[]], {
+          message: `ALERTS_SNS_MIN_SEVERITY must be one of ${SEVERITIES.join(', ')}`,
+        })
+        .default('CRITICAL'),
+    }),
+    env,
+    'alert stream',
+  );
+  const settings: AlertStreamSettings = {};
+  if (e.ALERTS_TOPIC !== '') settings.topic = e.ALERTS_TOPIC;
+  if (e.ALERTS_SNS_TOPIC_ARN) {
+    settings.sns = {
+      topicArn: e.ALERTS_SNS_TOPIC_ARN,
+      minSeverity: e.ALERTS_SNS_MIN_SEVERITY,
+      // The topic's own region: the client must sign for it.
+      region: e.ALERTS_SNS_TOPIC_ARN.split(':')[3]!,
+    };
+  }
+  return settings;
+}
+
 export function parseClassifierConfig(env: Env): ClassifierConfig {
   const e = parse(
     z.object({
@@ -259,15 +319,17 @@ export function parseClassifierConfig(env: Env): ClassifierConfig {
     'classifier',
   );
   const deadLetterTarget = parseDeadLetterTarget(env.DEAD_LETTER_TARGET);
+  const alerts = parseAlertStreamSettings(env);
   const config: ClassifierConfig = {
     iceberg: parseIcebergSettings(env),
+    alerts,
     groupCommit: parseGroupCommitSettings(env),
     thresholds: parseThresholds(env),
     consumerGroupId: e.CONSUMER_GROUP_ID,
     deadLetterTarget,
     maxValueBytes: e.MAX_VALUE_BYTES,
   };
-  if (deadLetterTarget.type === 'kafka') config.kafka = parseKafkaSettings(env);
+  if (deadLetterTarget.type === 'kafka' || alerts.topic) config.kafka = parseKafkaSettings(env);
   return config;
 }
 

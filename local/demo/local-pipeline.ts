@@ -11,11 +11,12 @@ import {
 } from '../../functions/committer/create-handler';
 import { produceReadings } from '../../functions/generator/produce';
 import { type GeneratedReading, generateReadings } from '../../functions/generator/readings';
-import type {
-  ClassifierConfig,
-  CommitterConfig,
-  GroupCommitSettings,
-  IcebergSettings,
+import {
+  type ClassifierConfig,
+  type CommitterConfig,
+  type GroupCommitSettings,
+  type IcebergSettings,
+  parseAlertStreamSettings,
 } from '../../functions/shared/config';
 import {
   connectIceberg,
@@ -140,13 +141,28 @@ export async function withProducer<T>(kafka: Kafka, fn: (p: Producer) => Promise
   }
 }
 
-/** The classifier function's handler, in process, writing to this run's table. */
+/**
+ * The classifier function's handler, in process, writing to this run's table and publishing to
+ * the alert topic of `ALERTS_TOPIC` (default sensor_alerts, empty for none) unless given one.
+ */
 export function localClassifier(
   pipeline: LocalPipeline,
   thresholds: AlertThresholds,
+  options: { alertsTopic?: string } = {},
 ): ClassifierHandler {
+  const alerts = parseAlertStreamSettings({
+    ...process.env,
+    ...(options.alertsTopic === undefined ? {} : { ALERTS_TOPIC: options.alertsTopic }),
+  });
   const config: ClassifierConfig = {
     iceberg: pipeline.settings,
+    alerts,
+    kafka: {
+      brokers: parseBrokers(localEndpoints().kafkaBrokers),
+      auth: 'none',
+      tls: false,
+      region: 'us-east-1',
+    },
     groupCommit: localGroupCommit(),
     thresholds,
     consumerGroupId: pipeline.names.groupId,

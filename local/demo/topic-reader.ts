@@ -6,7 +6,9 @@ export interface RawRecord {
   offset: bigint;
   /** Producer's create time, ms since the epoch. */
   timestamp: number;
+  key: Buffer | null;
   value: Buffer | null;
+  headers: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
 }
 
 export interface ReadTopicOptions {
@@ -74,7 +76,9 @@ export async function readTopic(
                   partition: batch.partition,
                   offset: BigInt(m.offset),
                   timestamp: Number(m.timestamp),
+                  key: m.key,
                   value: m.value,
+                  headers: m.headers ?? {},
                 });
               }
             }

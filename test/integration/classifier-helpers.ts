@@ -33,7 +33,13 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 /** Names unique to one test, so tests never see each other's topics, groups or tables. */
 export function uniqueNames(label: string) {
   const id = `${label}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  return { topic: `it_${id}`, group: `it_${id}`, table: `alerts_${id}`, namespace: 'it' };
+  return {
+    topic: `it_${id}`,
+    alertsTopic: `it_${id}_alerts`,
+    group: `it_${id}`,
+    table: `alerts_${id}`,
+    namespace: 'it',
+  };
 }
 
 export type Names = ReturnType<typeof uniqueNames>;
@@ -46,6 +52,7 @@ function namesEnv(names: Names, extra: Record<string, string> = {}) {
       ICEBERG_TABLE: names.table,
       DEAD_LETTER_TARGET: `s3://${localEndpoints().warehouseBucket}/dead-letters/${names.table}`,
       SENSOR_TOPIC: names.topic,
+      ALERTS_TOPIC: names.alertsTopic,
       ...extra,
     },
     names.group,
@@ -69,10 +76,12 @@ export function committerConfig(names: Names): CommitterConfig {
  */
 export function newClassifier(
   names: Names,
-  options: { intervalMs?: number } = {},
+  options: { intervalMs?: number; extra?: Record<string, string> } = {},
 ): ClassifierHandler {
-  const extra: Record<string, string> =
-    options.intervalMs === undefined ? {} : { COMMIT_INTERVAL_MS: String(options.intervalMs) };
+  const extra: Record<string, string> = {
+    ...(options.intervalMs === undefined ? {} : { COMMIT_INTERVAL_MS: String(options.intervalMs) }),
+    ...options.extra,
+  };
   return createClassifierHandler(classifierConfig(names, extra));
 }
 

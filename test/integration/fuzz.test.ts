@@ -70,6 +70,7 @@ describe('classifier under malformed input', () => {
           ICEBERG_NAMESPACE: names.namespace,
           ICEBERG_TABLE: names.table,
           DEAD_LETTER_TARGET: `kafka://${deadLetterTopic}`,
+          ALERTS_TOPIC: names.alertsTopic,
         },
         names.group,
       ),

@@ -25,6 +25,7 @@ export function classifierConfigFor(names: Names, env: NodeJS.ProcessEnv): Class
         ICEBERG_NAMESPACE: names.namespace,
         ICEBERG_TABLE: names.table,
         DEAD_LETTER_TARGET: `s3://warehouse/dead-letters/${names.table}`,
+        ALERTS_TOPIC: names.alertsTopic,
       },
       names.group,
     ),

@@ -12,11 +12,14 @@ const base = {
   CONSUMER_GROUP_ID: 'classifier',
   DEAD_LETTER_TARGET: 's3://warehouse/dead-letters/',
   STAGING_URI: 's3://warehouse/_staging/',
+  KAFKA_BROKERS: '127.0.0.1:9092',
 };
 
 describe('parseClassifierConfig', () => {
   it('applies the defaults', () => {
     expect(parseClassifierConfig(base)).toEqual({
+      alerts: { topic: 'sensor_alerts' },
+      kafka: { brokers: ['127.0.0.1:9092'], auth: 'none', tls: false, region: 'us-east-1' },
       iceberg: {
         catalogUri: 'http://127.0.0.1:19120/iceberg',
         catalogAuth: { type: 'none' },
@@ -29,6 +32,29 @@ describe('parseClassifierConfig', () => {
       consumerGroupId: 'classifier',
       deadLetterTarget: { type: 's3', bucket: 'warehouse', prefix: 'dead-letters' },
       maxValueBytes: 65536,
+    });
+  });
+
+  it('publishes no alerts and needs no brokers with an empty ALERTS_TOPIC', () => {
+    const config = parseClassifierConfig({ ...base, KAFKA_BROKERS: undefined, ALERTS_TOPIC: '' });
+    expect(config.alerts).toEqual({});
+    expect(config.kafka).toBeUndefined();
+  });
+
+  it('reads the SNS target and its severity', () => {
+    const config = parseClassifierConfig({
+      ...base,
+      ALERTS_TOPIC: 'alerts.v1',
+      ALERTS_SNS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:sensor-alerts-critical',
+      ALERTS_SNS_MIN_SEVERITY: 'HIGH',
+    });
+    expect(config.alerts).toEqual({
+      topic: 'alerts.v1',
+      sns: {
+        topicArn: 'arn:aws:sns:eu-west-1:123456789012:sensor-alerts-critical',
+        minSeverity: 'HIGH',
+        region: 'eu-west-1',
+      },
     });
   });
 
@@ -51,7 +77,15 @@ describe('parseClassifierConfig', () => {
     ['bearer auth without a token', { ICEBERG_CATALOG_AUTH: 'bearer' }, 'ICEBERG_CATALOG_TOKEN'],
     ['half a key pair', { ICEBERG_S3_ACCESS_KEY_ID: 'k' }, 'ICEBERG_S3_SECRET_ACCESS_KEY'],
     ['a bad path-style flag', { ICEBERG_S3_PATH_STYLE: 'yes' }, 'ICEBERG_S3_PATH_STYLE'],
-    ['a Kafka target without brokers', { DEAD_LETTER_TARGET: 'kafka://dlq' }, 'KAFKA_BROKERS'],
+    [
+      'a Kafka target without brokers',
+      { DEAD_LETTER_TARGET: 'kafka://dlq', KAFKA_BROKERS: undefined, ALERTS_TOPIC: '' },
+      'KAFKA_BROKERS',
+    ],
+    ['an alert stream without brokers', { KAFKA_BROKERS: undefined }, 'KAFKA_BROKERS'],
+    ['an alert topic that is no topic name', { ALERTS_TOPIC: 'a/b' }, 'ALERTS_TOPIC'],
+    ['an SNS target that is no ARN', { ALERTS_SNS_TOPIC_ARN: 'alerts' }, 'SNS topic ARN'],
+    ['an unknown SNS severity', { ALERTS_SNS_MIN_SEVERITY: 'LOW' }, 'ALERTS_SNS_MIN_SEVERITY'],
     [
       'a broker without a port',
       { DEAD_LETTER_TARGET: 'kafka://dlq', KAFKA_BROKERS: 'a:9092,b' },

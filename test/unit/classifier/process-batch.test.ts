@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { AlertPublisher } from '../../../functions/classifier/alert-publisher';
 import type { DeadLetterEntry, DeadLetterSink } from '../../../functions/classifier/dead-letter';
-import { DeadLetterError } from '../../../functions/classifier/errors';
+import { AlertPublishError, DeadLetterError } from '../../../functions/classifier/errors';
 import { type BatchDeps, processBatch } from '../../../functions/classifier/process-batch';
 import { DEFAULT_THRESHOLDS } from '../../../lib/alerts/severity';
 import { decodeStagedBatch, MemoryStagingStore } from '../../../lib/group-commit';
@@ -161,4 +162,62 @@ describe('processBatch', () => {
       expect(o.alerts + o.belowThreshold + o.rejected).toBe(o.records);
     },
   );
+});
+
+describe('processBatch with an alert stream', () => {
+  const published: { topic: string; ids: string[] }[] = [];
+  const recorder = (fail = false): AlertPublisher => ({
+    async publish(parts) {
+      if (fail) throw new AlertPublishError('broker down');
+      const ids = parts.flatMap((p) =>
+        p.alerts.map((a) => `${p.topic}:${a.source_partition}:${a.source_offset}`),
+      );
+      published.push({ topic: 'alerts', ids });
+      return ids.length;
+    },
+  });
+
+  beforeEach(() => {
+    published.length = 0;
+  });
+
+  it('publishes every alert of every partition once per delivery, before staging', async () => {
+    // Act
+    const outcome = await processBatch([...batch(0, 10, 13), ...batch(1, 0, 1)], {
+      ...deps,
+      publishers: { kafka: recorder() },
+    });
+
+    // Assess
+    expect(outcome.published).toEqual({ kafka: 3, sns: 0 });
+    expect(published).toEqual([
+      {
+        topic: 'alerts',
+        ids: ['sensor_readings:0:10', 'sensor_readings:0:12', 'sensor_readings:1:0'],
+      },
+    ]);
+    expect(await stagedBatches()).toHaveLength(2);
+  });
+
+  it('fails the batch and writes nothing when publishing fails', async () => {
+    // Prepare: a batch with a rejected record, so a dead letter would be written too
+    const records = [record(0, 0, 95), record(0, 1, 'not json')];
+
+    // Act
+    const run = processBatch(records, { ...deps, publishers: { kafka: recorder(true) } });
+
+    // Assess
+    await expect(run).rejects.toThrow(AlertPublishError);
+    expect(deadLetter.entries).toEqual([]);
+    expect(await store.list('batches/')).toEqual([]);
+  });
+
+  it('fails the batch when only SNS fails', async () => {
+    const run = processBatch(batch(0, 0, 3), {
+      ...deps,
+      publishers: { kafka: recorder(), sns: recorder(true) },
+    });
+    await expect(run).rejects.toThrow('broker down');
+    expect(await store.list('batches/')).toEqual([]);
+  });
 });
