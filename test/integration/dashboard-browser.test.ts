@@ -7,10 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalQueryEngine } from '../../functions/query/local-engine';
 import { runNamedQuery } from '../../functions/query/queries';
 import { encodeAlert } from '../../lib/alerts/alert-message';
-import { classifyRecords } from '../../lib/alerts/classify';
 import { SEVERITIES, type Severity } from '../../lib/alerts/severity';
 import { createIdempotentProducer } from '../../lib/kafka/client';
-import { decodeKafkaEvent } from '../../lib/kafka/event';
 import { ensureTopic } from '../../lib/kafka/topics';
 import { CommitSweep } from '../../local/commit-sweep';
 import { loadDashboardConfig } from '../../local/dashboard/config';
@@ -25,7 +23,7 @@ import {
   quietRunnerLogger,
   runNames,
 } from '../../local/demo/local-pipeline';
-import { type Invoker, inProcessInvoker } from '../../local/esm/invokers';
+import { inProcessInvoker } from '../../local/esm/invokers';
 import { EventSourceMappingRunner } from '../../local/esm/runner';
 import { chromiumPath } from './support/chromium';
 
@@ -127,28 +125,6 @@ async function until<T>(
   }
 }
 
-/**
- * The classifier's alerts published to the alert topic in the stream's wire format right after
- * each invocation, as the classifier's publisher does.
- */
-function publishingAlerts(invoke: Invoker): Invoker {
-  return async (event) => {
-    const result = await invoke(event);
-    const records = decodeKafkaEvent(event);
-    const { alerts } = classifyRecords(records, {
-      thresholds,
-      processingTimestampMicros: BigInt(Date.now()) * 1000n,
-    });
-    if (alerts.length > 0) {
-      await producer.send({
-        topic: alertsTopic,
-        messages: alerts.map((a) => encodeAlert(a, names.topic)),
-      });
-    }
-    return result;
-  };
-}
-
 describe('dashboard in a browser', () => {
   beforeAll(async () => {
     const executablePath = chromiumPath();
@@ -197,7 +173,8 @@ describe('dashboard in a browser', () => {
       kafka: pipeline.kafka,
       topic: names.topic,
       groupId: names.groupId,
-      invoke: publishingAlerts(inProcessInvoker(localClassifier(pipeline, thresholds))),
+      // The classifier publishes each alert to the alert topic before it stages the batch.
+      invoke: inProcessInvoker(localClassifier(pipeline, thresholds, { alertsTopic })),
       batchSize: 50,
       batchWindowMs: 100,
       logger: quietRunnerLogger,
