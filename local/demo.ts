@@ -6,7 +6,10 @@ import { randomInt } from 'node:crypto';
 import { LocalQueryEngine } from '../functions/query/local-engine';
 import { runNamedQuery } from '../functions/query/queries';
 import { allAlertsSql } from '../functions/query/sql';
+import { ensureTopic } from '../lib/kafka/topics';
 import { CommitSweep } from './commit-sweep';
+import { loadDashboardConfig } from './dashboard/config';
+import { type RunningDashboard, startDashboard } from './dashboard/server';
 import { DEMO_USAGE, type DemoOptions, parseDemoArgs } from './demo/args';
 import { type Check, exactlyOnceChecks, expectedAlerts } from './demo/checks';
 import { DemoStepError, DemoUsageError } from './demo/errors';
@@ -70,12 +73,43 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
   const started = await ensureServices(steps);
   let runner: EventSourceMappingRunner | undefined;
   let engine: LocalQueryEngine | undefined;
+  let dashboard: RunningDashboard | undefined;
+  // With the dashboard, this run's alerts get a topic of their own, so the page shows only them.
+  const alertsTopic = options.dashboard ? `sensor_alerts_${options.runId}` : undefined;
   try {
     const pipeline = await steps.run(
       'Create the Iceberg table and the Kafka topic',
       () => openLocalPipeline(names),
       () => `${names.namespace}.${names.table}, ${names.topic} (3 partitions)`,
     );
+    if (alertsTopic !== undefined) {
+      await ensureTopic(pipeline.kafka, alertsTopic, { partitions: 3 });
+      dashboard = await startDashboard(
+        loadDashboardConfig(
+          [
+            '--port',
+            String(options.dashboardPort),
+            '--alerts-topic',
+            alertsTopic,
+            '--readings-topic',
+            names.topic,
+            '--group',
+            names.groupId,
+            '--table',
+            names.table,
+          ],
+          // The demo's own table and services, whatever a deployment's variables say.
+          {
+            ...process.env,
+            QUERY_ENGINE: 'local',
+            ALERT_THRESHOLD: String(thresholds.threshold),
+            SEVERITY_HIGH: String(thresholds.high),
+            SEVERITY_CRITICAL: String(thresholds.critical),
+          },
+        ),
+      );
+      steps.line(`  dashboard on ${dashboard.url} (alerts on ${alertsTopic})`);
+    }
 
     const readings = await steps.run(
       'Generator: produce readings',
@@ -89,7 +123,10 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
       kafka: pipeline.kafka,
       topic: names.topic,
       groupId: names.groupId,
-      invoke: inProcessInvoker(localClassifier(pipeline, thresholds), 'sensor-classifier'),
+      invoke: inProcessInvoker(
+        localClassifier(pipeline, thresholds, alertsTopic === undefined ? {} : { alertsTopic }),
+        'sensor-classifier',
+      ),
       logger: quietRunnerLogger,
     });
     const activeRunner = runner;
@@ -179,10 +216,17 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
         ? `\nPASS: all ${checks.length} checks passed in ${seconds(performance.now() - began)}`
         : `\nFAIL: ${failed} of ${checks.length} checks failed`,
     );
+    if (dashboard) {
+      steps.line(
+        `\nDashboard on ${dashboard.url}: Ctrl-C stops it (and the services this demo started).`,
+      );
+      await untilInterrupted();
+    }
     return failed === 0;
   } finally {
     await runner?.stop().catch(() => undefined);
     await engine?.close().catch(() => undefined);
+    await dashboard?.close().catch(() => undefined);
     if (started.length > 0 && !options.keepServices) {
       steps.line(`Stopping the services this demo started: ${started.join(', ')}`);
       await down({ services: started });
@@ -191,6 +235,13 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
       steps.line('Local services left running (npm run services:down stops them).');
     }
   }
+}
+
+function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
 }
 
 async function main(argv: string[]): Promise<number> {
