@@ -53,12 +53,16 @@ export class AlertFeed {
     this.status = { state: 'starting', topic: options.topic, partitions: 0, rejected: 0 };
   }
 
-  /** Starts consuming in the background; `ready()` resolves once the partitions are assigned. */
+  /**
+   * Starts consuming; resolves once the partitions are assigned (`status.state` is then
+   * `consuming`), which waits for the topic to exist. Callers need not wait for it.
+   */
   start(): Promise<void> {
     this.running ??= this.run().catch((error: unknown) => {
-      this.status.state = 'error';
+      if (this.stopped.signal.aborted) return;
       this.status.error = (error as Error).message;
-      this.log(`alert feed stopped: ${(error as Error).message}`);
+      this.log(`alert feed failed, starting again: ${(error as Error).message}`);
+      void this.restart();
     });
     return this.running;
   }
@@ -98,8 +102,10 @@ export class AlertFeed {
     consumer.on(consumer.events.CRASH, (event) => {
       const error = event.payload.error;
       this.status.error = error.message;
-      if (!event.payload.restart) this.status.state = 'error';
       this.log(`alert consumer crashed: ${error.message}`);
+      // kafkajs restarts by itself after a retriable error; after any other, start over with a
+      // new consumer (the store drops what the new backlog repeats).
+      if (!event.payload.restart) void this.restart();
     });
     await consumer.run({
       autoCommit: false,
@@ -119,6 +125,20 @@ export class AlertFeed {
     await assigned;
     this.status.state = 'consuming';
     delete this.status.error;
+  }
+
+  private async restart(): Promise<void> {
+    this.status.state = 'error';
+    const old = this.consumer;
+    this.consumer = undefined;
+    await old?.disconnect().catch(() => undefined);
+    await this.admin?.disconnect().catch(() => undefined);
+    await sleep(this.options.topicPollMs ?? 2_000, undefined, {
+      signal: this.stopped.signal,
+    }).catch(() => undefined);
+    if (this.stopped.signal.aborted) return;
+    this.running = undefined;
+    void this.start();
   }
 
   private handle(message: KafkaMessage): void {

@@ -262,6 +262,14 @@ describe('dashboard in a browser', () => {
         },
       ],
     });
+    // A message that is not an alert is skipped and reported, never shown or counted.
+    await producer.send({ topic: alertsTopic, messages: [{ key: 'x', value: 'not an alert' }] });
+    await until(
+      async () => dashboard.feed.status.rejected,
+      (n) => n >= 1,
+      5_000,
+      'the malformed message to be rejected',
+    );
     await until(
       async () => dashboard.store.snapshot().duplicates,
       (d) => d >= 1,
