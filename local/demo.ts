@@ -9,6 +9,8 @@ import { allAlertsSql } from '../functions/query/sql';
 import { parseAlertStreamSettings } from '../functions/shared/config';
 import { ensureTopic } from '../lib/kafka/topics';
 import { CommitSweep } from './commit-sweep';
+import { loadDashboardConfig } from './dashboard/config';
+import { type RunningDashboard, startDashboard } from './dashboard/server';
 import { readAlertStream, topicEnds } from './demo/alert-stream';
 import { DEMO_USAGE, type DemoOptions, parseDemoArgs } from './demo/args';
 import { alertStreamChecks, type Check, exactlyOnceChecks, expectedAlerts } from './demo/checks';
@@ -73,20 +75,51 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
   const started = await ensureServices(steps);
   let runner: EventSourceMappingRunner | undefined;
   let engine: LocalQueryEngine | undefined;
+  let dashboard: RunningDashboard | undefined;
+  // The alert stream of ALERTS_TOPIC (default sensor_alerts); with the dashboard, this run's
+  // alerts get a topic of their own, so the page shows only them.
+  const alertsTopic = options.dashboard
+    ? `sensor_alerts_${options.runId}`
+    : parseAlertStreamSettings(process.env).topic;
   try {
     const pipeline = await steps.run(
       'Create the Iceberg table and the Kafka topic',
       () => openLocalPipeline(names),
       () => `${names.namespace}.${names.table}, ${names.topic} (3 partitions)`,
     );
-
-    // The alert stream of ALERTS_TOPIC (default sensor_alerts); only what this run adds is read.
-    const alertsTopic = parseAlertStreamSettings(process.env).topic;
+    // Only what this run adds to the alert topic is read back.
     const alertsFrom = alertsTopic
       ? await ensureTopic(pipeline.kafka, alertsTopic, { partitions: 3 }).then(() =>
           topicEnds(pipeline.kafka, alertsTopic),
         )
       : undefined;
+    if (options.dashboard && alertsTopic) {
+      dashboard = await startDashboard(
+        loadDashboardConfig(
+          [
+            '--port',
+            String(options.dashboardPort),
+            '--alerts-topic',
+            alertsTopic,
+            '--readings-topic',
+            names.topic,
+            '--group',
+            names.groupId,
+            '--table',
+            names.table,
+          ],
+          // The demo's own table and services, whatever a deployment's variables say.
+          {
+            ...process.env,
+            QUERY_ENGINE: 'local',
+            ALERT_THRESHOLD: String(thresholds.threshold),
+            SEVERITY_HIGH: String(thresholds.high),
+            SEVERITY_CRITICAL: String(thresholds.critical),
+          },
+        ),
+      );
+      steps.line(`  dashboard on ${dashboard.url} (alerts on ${alertsTopic})`);
+    }
 
     const readings = await steps.run(
       'Generator: produce readings',
@@ -100,7 +133,10 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
       kafka: pipeline.kafka,
       topic: names.topic,
       groupId: names.groupId,
-      invoke: inProcessInvoker(localClassifier(pipeline, thresholds), 'sensor-classifier'),
+      invoke: inProcessInvoker(
+        localClassifier(pipeline, thresholds, { alertsTopic: alertsTopic ?? '' }),
+        'sensor-classifier',
+      ),
       logger: quietRunnerLogger,
     });
     const activeRunner = runner;
@@ -199,10 +235,17 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
         ? `\nPASS: all ${checks.length} checks passed in ${seconds(performance.now() - began)}`
         : `\nFAIL: ${failed} of ${checks.length} checks failed`,
     );
+    if (dashboard) {
+      steps.line(
+        `\nDashboard on ${dashboard.url}: Ctrl-C stops it (and the services this demo started).`,
+      );
+      await untilInterrupted();
+    }
     return failed === 0;
   } finally {
     await runner?.stop().catch(() => undefined);
     await engine?.close().catch(() => undefined);
+    await dashboard?.close().catch(() => undefined);
     if (started.length > 0 && !options.keepServices) {
       steps.line(`Stopping the services this demo started: ${started.join(', ')}`);
       await down({ services: started });
@@ -211,6 +254,13 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
       steps.line('Local services left running (npm run services:down stops them).');
     }
   }
+}
+
+function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
 }
 
 async function main(argv: string[]): Promise<number> {

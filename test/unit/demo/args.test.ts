@@ -16,6 +16,8 @@ describe('parseDemoArgs', () => {
       seed: undefined,
       threshold: 80,
       keepServices: false,
+      dashboard: false,
+      dashboardPort: 8090,
     });
     expect(options.runId).toMatch(/^20261126174142_[0-9a-f]{3}$/);
   });
@@ -35,6 +37,9 @@ describe('parseDemoArgs', () => {
         '--run-id',
         'r1',
         '--keep-services',
+        '--dashboard',
+        '--dashboard-port',
+        '0',
       ],
       now,
     );
@@ -47,6 +52,8 @@ describe('parseDemoArgs', () => {
       threshold: 82.5,
       keepServices: true,
       runId: 'r1',
+      dashboard: true,
+      dashboardPort: 0,
     });
   });
 
@@ -56,6 +63,7 @@ describe('parseDemoArgs', () => {
     [['--threshold', 'hot'], '--threshold must be a number'],
     [['--run-id', 'Bad-Name'], '--run-id must be'],
     [['--colour'], "Unknown option '--colour'"],
+    [['--dashboard-port', '70000'], '--dashboard-port must be an integer from 0 to 65535'],
   ])('rejects %j', (argv, message) => {
     // Act / Assess
     expect(() => parseDemoArgs(argv, now)).toThrow(DemoUsageError);
