@@ -5,6 +5,7 @@ import { encodeAlert, toAlertMessage } from '../../lib/alerts/alert-message';
 import type { SensorAlertRow } from '../../lib/alerts/classify';
 import { SEVERITIES, type Severity } from '../../lib/alerts/severity';
 import type { Deadline } from '../../lib/iceberg';
+import { sendGroups } from '../../lib/kafka/send-groups';
 import { AlertPublishError } from './errors';
 
 /** The alerts of one source topic-partition of a batch. */
@@ -28,23 +29,9 @@ const SEND_TIMEOUT_MS = 30_000;
  */
 export const MAX_SEND_BYTES = 900_000;
 
-function sendGroups<T extends { key: string; value: string }>(messages: readonly T[]): T[][] {
-  const groups: T[][] = [];
-  let current: T[] = [];
-  let size = 0;
-  for (const m of messages) {
-    const bytes = Buffer.byteLength(m.value) + Buffer.byteLength(m.key) + 160;
-    if (current.length > 0 && size + bytes > MAX_SEND_BYTES) {
-      groups.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(m);
-    size += bytes;
-  }
-  if (current.length > 0) groups.push(current);
-  return groups;
-}
+/** Bytes a message adds to a produce call: key, value and a record's overhead. */
+const messageBytes = (m: { key: string; value: string }) =>
+  Buffer.byteLength(m.value) + Buffer.byteLength(m.key) + 160;
 
 // Lambda reports only the message of a failed invocation, so the cause has to be in it.
 const reasonOf = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
@@ -84,7 +71,7 @@ export function kafkaAlertPublisher(producer: Producer, topic: string): AlertPub
         ? Math.max(1, Math.min(SEND_TIMEOUT_MS, deadline.remainingMs() - deadline.marginMs))
         : SEND_TIMEOUT_MS;
       const send = async () => {
-        for (const group of sendGroups(messages)) {
+        for (const group of sendGroups(messages, MAX_SEND_BYTES, messageBytes)) {
           await producer.send({ topic, acks: -1, timeout, messages: group });
         }
       };

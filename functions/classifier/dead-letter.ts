@@ -3,6 +3,7 @@ import type { Producer } from 'kafkajs';
 import type { RejectedRecord } from '../../lib/alerts/classify';
 import type { FileIO } from '../../lib/iceberg';
 import type { KafkaRecord } from '../../lib/kafka/event';
+import { sendGroups } from '../../lib/kafka/send-groups';
 import { DeadLetterError } from './errors';
 
 /** What the dead letter target receives for each rejected record (one JSON document). */
@@ -179,25 +180,6 @@ export interface KafkaSinkOptions {
   overflow?: { io: FileIO; baseUri: string };
 }
 
-/** Groups messages so that no produce call (one record batch per partition) exceeds the limit. */
-function sendGroups<T extends { value: string }>(messages: readonly T[], limit: number): T[][] {
-  const groups: T[][] = [];
-  let current: T[] = [];
-  let size = 0;
-  for (const m of messages) {
-    const bytes = Buffer.byteLength(m.value) + 128;
-    if (current.length > 0 && size + bytes > limit) {
-      groups.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(m);
-    size += bytes;
-  }
-  if (current.length > 0) groups.push(current);
-  return groups;
-}
-
 /**
  * Sends entries to a Kafka topic keyed by `<topic>-<partition>-<offset>`. A redelivered batch
  * sends its entries again; readers de-duplicate by key (or the topic is compacted). An entry
@@ -225,7 +207,7 @@ export function kafkaDeadLetterSink(
       const prepared: DeadLetterEntry[] = [];
       for (const entry of entries) prepared.push(await prepare(entry));
       const messages = prepared.map((e) => ({ key: deadLetterId(e), value: JSON.stringify(e) }));
-      const groups = sendGroups(messages, limit);
+      const groups = sendGroups(messages, limit, (m) => Buffer.byteLength(m.value) + 128);
       try {
         for (const group of groups) await producer.send({ topic, acks: -1, messages: group });
       } catch (cause) {
