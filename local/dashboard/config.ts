@@ -9,6 +9,7 @@ import {
 } from '../../functions/shared/config';
 import type { AlertThresholds } from '../../lib/alerts/severity';
 import { localEndpoints } from '../endpoints';
+import { localServicesEnv } from '../esm/local-env';
 
 type Env = Record<string, string | undefined>;
 
@@ -52,17 +53,9 @@ used (DuckDB over the table, Kafka and the catalog on their local endpoints).`;
  */
 export function dashboardEnv(env: Env): Env {
   if (env.QUERY_ENGINE === 'athena') return env;
-  const e = localEndpoints(env);
   return {
     QUERY_ENGINE: 'local',
-    ICEBERG_CATALOG_URI: e.catalogUri,
-    ICEBERG_WAREHOUSE: e.catalogWarehouse,
-    ICEBERG_S3_ENDPOINT: e.s3Endpoint,
-    ICEBERG_S3_PATH_STYLE: 'true',
-    ICEBERG_S3_REGION: e.s3Region,
-    ICEBERG_S3_ACCESS_KEY_ID: e.s3AccessKeyId,
-    ICEBERG_S3_SECRET_ACCESS_KEY: e.s3SecretAccessKey,
-    KAFKA_BROKERS: e.kafkaBrokers,
+    ...localServicesEnv(localEndpoints(env)),
     ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)),
   };
 }
