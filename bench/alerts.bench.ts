@@ -17,10 +17,8 @@
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
 import type { Consumer, Kafka } from 'kafkajs';
 import { ALERT_HEADERS } from '../lib/alerts/alert-message';
-import type { LambdaKafkaEvent } from '../lib/kafka/event';
 import { ensureTopic } from '../lib/kafka/topics';
 import { CommitSweep } from '../local/commit-sweep';
 import {
@@ -37,6 +35,8 @@ import { type Invoker, inProcessInvoker } from '../local/esm/invokers';
 import { EventSourceMappingRunner } from '../local/esm/runner';
 import { allReady } from '../local/services/manager';
 import { Produced, pollTable, produceSteadily } from './support/freshness';
+import { intFlag, intListFlag, parseFlags, UsageError } from './support/options';
+import { perPartition } from './support/per-partition';
 import { percentile } from './support/stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -64,29 +64,15 @@ interface Options {
   classifierCommitMs: number;
 }
 
-class UsageError extends Error {}
-
 function parseOptions(argv: string[]): Options {
-  let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof FLAGS }>>['values'];
-  try {
-    ({ values } = parseArgs({ args: argv, options: FLAGS }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const int = (text: string, name: string, min: number, max: number) => {
-    const n = text.trim() === '' ? Number.NaN : Number(text);
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-      throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${text}"`);
-    }
-    return n;
-  };
+  const values = parseFlags(argv, FLAGS);
   return {
-    rates: values.rates.split(',').map((r) => int(r, 'rates', 1, 1_000_000)),
-    seconds: int(values.seconds, 'seconds', 1, 3600),
-    partitions: int(values.partitions, 'partitions', 1, 64),
-    windowMs: int(values.window, 'window', 0, 300_000),
-    batchSize: int(values['batch-size'], 'batch-size', 1, 10_000),
-    classifierCommitMs: int(values['classifier-commit'], 'classifier-commit', 0, 900_000),
+    rates: intListFlag(values.rates, 'rates', 1, 1_000_000),
+    seconds: intFlag(values.seconds, 'seconds', 1, 3600),
+    partitions: intFlag(values.partitions, 'partitions', 1, 64),
+    windowMs: intFlag(values.window, 'window', 0, 300_000),
+    batchSize: intFlag(values['batch-size'], 'batch-size', 1, 10_000),
+    classifierCommitMs: intFlag(values['classifier-commit'], 'classifier-commit', 0, 900_000),
   };
 }
 
@@ -142,17 +128,12 @@ function perPartitionClassifiers(
   alertsTopic: string,
   commitIntervalMs: number,
 ): Invoker {
-  const byPartition = new Map<number, Invoker>();
-  return async (event: LambdaKafkaEvent) => {
-    const p = Object.values(event.records)[0]?.[0]?.partition ?? 0;
-    let invoke = byPartition.get(p);
-    if (!invoke) {
-      const handler = localClassifier(pipeline, THRESHOLDS, { alertsTopic, commitIntervalMs });
-      invoke = inProcessInvoker(handler, `classifier-${p}`);
-      byPartition.set(p, invoke);
-    }
-    return invoke(event);
-  };
+  return perPartition((p) =>
+    inProcessInvoker(
+      localClassifier(pipeline, THRESHOLDS, { alertsTopic, commitIntervalMs }),
+      `classifier-${p}`,
+    ),
+  );
 }
 
 interface Figures {

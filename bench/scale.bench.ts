@@ -15,7 +15,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
 import type { ClassifierResult } from '../functions/classifier/create-handler';
 import type { CommitterResult } from '../functions/committer/create-handler';
 import { SENSOR_ALERTS_SCHEMA } from '../lib/alerts/table';
@@ -36,6 +35,8 @@ import { type Invoker, inProcessInvoker } from '../local/esm/invokers';
 import { EventSourceMappingRunner } from '../local/esm/runner';
 import { allReady } from '../local/services/manager';
 import { Produced, pollTable, produceSteadily } from './support/freshness';
+import { intFlag, intListFlag, parseFlags, UsageError } from './support/options';
+import { perPartition } from './support/per-partition';
 import { percentile } from './support/stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -60,31 +61,15 @@ const FLAGS = {
   'batch-size': { type: 'string', default: '100' },
 } as const;
 
-class UsageError extends Error {}
-
 function parseOptions(argv: string[]): Options {
-  let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof FLAGS }>>['values'];
-  try {
-    ({ values } = parseArgs({ args: argv, options: FLAGS }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const int = (text: string, name: string, min: number, max: number) => {
-    const n = text.trim() === '' ? Number.NaN : Number(text);
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-      throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${text}"`);
-    }
-    return n;
-  };
-  const list = (text: string, name: string, min: number, max: number) =>
-    text.split(',').map((t) => int(t, name, min, max));
+  const values = parseFlags(argv, FLAGS);
   return {
-    partitions: list(values.partitions, 'partitions', 1, 64),
-    windowsMs: list(values.windows, 'windows', 0, 300_000),
-    rate: int(values.rate, 'rate', 1, 1_000_000),
-    seconds: int(values.seconds, 'seconds', 1, 3600),
-    intervalMs: int(values.interval, 'interval', 0, 900_000),
-    batchSize: int(values['batch-size'], 'batch-size', 1, 10_000),
+    partitions: intListFlag(values.partitions, 'partitions', 1, 64),
+    windowsMs: intListFlag(values.windows, 'windows', 0, 300_000),
+    rate: intFlag(values.rate, 'rate', 1, 1_000_000),
+    seconds: intFlag(values.seconds, 'seconds', 1, 3600),
+    intervalMs: intFlag(values.interval, 'interval', 0, 900_000),
+    batchSize: intFlag(values['batch-size'], 'batch-size', 1, 10_000),
   };
 }
 
@@ -107,15 +92,10 @@ function countCommits(stats: CommitStats, rounds: { status: string; commitAttemp
 
 /** One classifier environment per partition, as Lambda gives each partition its own. */
 function perPartitionClassifiers(pipeline: LocalPipeline, stats: CommitStats): Invoker {
-  const byPartition = new Map<number, Invoker>();
+  const invoke = perPartition((p) =>
+    inProcessInvoker(localClassifier(pipeline, THRESHOLDS), `classifier-${p}`),
+  );
   return async (event: LambdaKafkaEvent) => {
-    const first = Object.values(event.records)[0]?.[0];
-    const p = first?.partition ?? 0;
-    let invoke = byPartition.get(p);
-    if (!invoke) {
-      invoke = inProcessInvoker(localClassifier(pipeline, THRESHOLDS), `classifier-${p}`);
-      byPartition.set(p, invoke);
-    }
     const result = (await invoke(event)) as ClassifierResult;
     for (const c of result.commits) {
       if ('error' in c) stats.failedRounds++;
