@@ -219,6 +219,13 @@ export async function commitReplace(
     }
   } catch (error) {
     await cleanUp();
+    // Whatever ran into the deadline, the caller must know whether a commit may have landed.
+    if (error instanceof DeadlineExceededError && uncertain && !error.commitOutcomeUnknown) {
+      throw new DeadlineExceededError(error.activity, error.remainingMs, {
+        cause: error,
+        commitOutcomeUnknown: true,
+      });
+    }
     throw error;
   }
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { offsetsSummaries } from '../../../lib/alerts/offsets';
 import { SENSOR_ALERTS_SCHEMA } from '../../../lib/alerts/table';
 import {
+  Deadline,
+  DeadlineExceededError,
   expireSnapshots,
   fastAppend,
   type LoadedTable,
@@ -19,6 +21,7 @@ import {
 } from '../../../lib/iceberg';
 import { compactDataFiles } from '../../../lib/maintenance/compact';
 import { maintainTable } from '../../../lib/maintenance/maintain';
+import { FakeClock } from '../iceberg/support/fake-clock';
 import { catalogWithTable, type FaultyCatalog, IDENT } from '../iceberg/support/faulty-catalog';
 import { alertRows } from '../iceberg/support/fixtures';
 
@@ -122,6 +125,25 @@ describe('compactDataFiles', () => {
     await expect(rewriteFiles(catalog, io, IDENT, [first!.file], [], fast)).rejects.toBeInstanceOf(
       StaleRewriteError,
     );
+  });
+
+  it('marks a deadline hit after an unknown outcome as one that may have landed', async () => {
+    // Prepare: the commit's answer is lost, and the backoff before retrying outlasts the deadline.
+    const { catalog, io } = await smallFileTable(2);
+    const [first] = await planFiles(io, await catalog.loadTable());
+    catalog.faults.push('unknown-not-applied');
+    const clock = new FakeClock();
+    const deadline = Deadline.after(1_000, { clock, marginMs: 1_000 });
+
+    // Act
+    const error = await rewriteFiles(catalog, io, IDENT, [first!.file], [], {
+      backoff: { baseMs: 1_000, maxMs: 1_000 },
+      deadline,
+    }).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(error).toMatchObject({ commitOutcomeUnknown: true });
   });
 });
 
