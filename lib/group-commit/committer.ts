@@ -23,6 +23,27 @@ export type CommitAttempt =
   | { outcome: 'not-due' | 'lease-held' | 'no-time' }
   | { outcome: 'ran'; round: CommitRoundResult; durationMs: number };
 
+export interface RunOptions {
+  /** Stop starting rounds at this time (ms, the clock's), besides the deadline. */
+  untilMs?: number;
+  /** Return after this many rounds in a row found nothing staged (default: never). */
+  idleRounds?: number;
+  /** Called with each round that ran here. */
+  onRound?: (round: CommitRoundResult, durationMs: number) => void;
+  /** Called with each failed round; the loop goes on and retries at the next interval. */
+  onError?: (error: unknown) => void;
+}
+
+export interface RunResult {
+  rounds: CommitRoundResult[];
+  failures: number;
+  /** The error of the last attempt when it failed (no later round succeeded). */
+  lastError?: unknown;
+}
+
+/** Least pause between two attempts of a loop, so a zero interval does not spin. */
+const MIN_POLL_MS = 10;
+
 /**
  * Runs commit rounds for one staging root: opportunistically after an invocation staged a
  * batch (`commitIfDue`), and from a sweep that lands whatever is staged when no invocation comes
@@ -32,18 +53,64 @@ export class GroupCommitter {
   private readonly owner = randomUUID();
   private readonly intervalMs: number;
   private readonly clock: Clock;
-  /** When this process may next find a round due, learned from the state it last read. */
-  private nextDueAtMs = 0;
+  /**
+   * When the last round started as far as this process knows (from the state it last read;
+   * while another holds the lease, when it found it held), to skip reading the state early.
+   */
+  private lastRoundAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: CommitterOptions) {
     this.intervalMs = options.intervalMs ?? 1_000;
     this.clock = options.clock ?? systemClock;
   }
 
-  /** Commits when the last round started at least an interval ago and the lease is free. */
-  async commitIfDue(deadline: Deadline = Deadline.none(this.clock)): Promise<CommitAttempt> {
-    if (this.clock.now() < this.nextDueAtMs) return { outcome: 'not-due' };
-    return this.attempt(deadline, this.intervalMs);
+  /**
+   * Commits when the last round started at least `dueAfterMs` ago (default the interval) and
+   * the lease is free. A classifier invocation passes a longer time than the interval, so that
+   * it commits only when the committer's rounds have stopped coming (see `run`).
+   */
+  async commitIfDue(
+    deadline: Deadline = Deadline.none(this.clock),
+    dueAfterMs: number = this.intervalMs,
+  ): Promise<CommitAttempt> {
+    if (this.clock.now() < this.lastRoundAtMs + dueAfterMs) {
+      return { outcome: 'not-due' };
+    }
+    return this.attempt(deadline, dueAfterMs);
+  }
+
+  /**
+   * The committer's loop: a round every interval (between the starts of two rounds, wherever
+   * they ran) until `untilMs` or the deadline, or `idleRounds` rounds in a row found nothing
+   * staged. A failed round is reported and retried at the next interval; the result says
+   * whether the last attempt failed, so the caller can fail loudly on an error that persists.
+   */
+  async run(deadline: Deadline, options: RunOptions = {}): Promise<RunResult> {
+    const result: RunResult = { rounds: [], failures: 0 };
+    const until = Math.min(options.untilMs ?? Number.POSITIVE_INFINITY, deadline.atMs);
+    let idle = 0;
+    while (this.clock.now() < until) {
+      try {
+        const attempt = await this.attempt(deadline, this.intervalMs);
+        if (attempt.outcome === 'no-time') break;
+        result.lastError = undefined;
+        if (attempt.outcome === 'ran') {
+          result.rounds.push(attempt.round);
+          options.onRound?.(attempt.round, attempt.durationMs);
+          idle = attempt.round.status === 'nothing-staged' ? idle + 1 : 0;
+          if (options.idleRounds !== undefined && idle >= options.idleRounds) break;
+        }
+      } catch (error) {
+        result.failures++;
+        result.lastError = error;
+        options.onError?.(error);
+        this.lastRoundAtMs = this.clock.now();
+      }
+      const wait = Math.max(this.lastRoundAtMs + this.intervalMs - this.clock.now(), MIN_POLL_MS);
+      if (this.clock.now() + wait >= until) break;
+      await this.clock.sleep(wait);
+    }
+    return result;
   }
 
   /**
@@ -65,7 +132,11 @@ export class GroupCommitter {
         if (attempt.round.batchesLeft === 0 || rounds.length >= maxRounds) break;
       }
       if (deadline.remainingMs() < this.intervalMs + this.margin()) break;
-      const wait = attempt.outcome === 'ran' ? this.intervalMs : Math.min(this.intervalMs, 250);
+      // An interval between the starts of two rounds; sooner retries while another holds it.
+      const wait =
+        attempt.outcome === 'ran'
+          ? Math.max(this.lastRoundAtMs + this.intervalMs - this.clock.now(), MIN_POLL_MS)
+          : Math.min(this.intervalMs, 250);
       await this.clock.sleep(wait);
     }
     return rounds;
@@ -95,8 +166,7 @@ export class GroupCommitter {
     });
     if (!lease) {
       // While a round runs elsewhere, the next can start an interval from now at the earliest.
-      this.nextDueAtMs =
-        reason === 'not-due' ? state.lastRoundAtMs + this.intervalMs : started + this.intervalMs;
+      this.lastRoundAtMs = reason === 'not-due' ? state.lastRoundAtMs : started;
       return { outcome: reason === 'not-due' ? 'not-due' : 'lease-held' };
     }
     // The round ends before the lease does, and before the caller's deadline with room to
@@ -114,7 +184,7 @@ export class GroupCommitter {
       });
       return { outcome: 'ran', round, durationMs: this.clock.now() - started };
     } finally {
-      this.nextDueAtMs = started + this.intervalMs;
+      this.lastRoundAtMs = started;
       await releaseLease(this.options.store, lease, {
         lastRoundAtMs: started,
         ...(round?.table

@@ -131,4 +131,105 @@ describe('GroupCommitter', () => {
     expect(rounds.map((r) => r.status)).toEqual(['committed']);
     expect(await store.list('batches/')).toEqual([]);
   });
+
+  it('runs a round every interval until told to stop, landing what was staged meanwhile', async () => {
+    // Prepare: every round, another invocation stages a batch of the next offsets.
+    let next = 0n;
+    const stageNext = async () => {
+      await stageBatch(store, staged(0, Number(next), Number(next) + 9));
+      next += 10n;
+    };
+    await stageNext();
+    const started = now;
+
+    // Act
+    const result = await committer().run(Deadline.none(clock), {
+      untilMs: now + 10_000,
+      onRound: () => void stageNext(),
+    });
+
+    // Assess: one round a second for ten seconds, each landing the batch staged before it.
+    expect(result.rounds.map((r) => r.status)).toEqual(Array(10).fill('committed'));
+    expect(result.rounds.every((r) => r.rows === 10)).toBe(true);
+    expect(catalog.applied).toBe(10);
+    expect(now - started).toBeLessThanOrEqual(10_000);
+    expect(result).toMatchObject({ failures: 0, lastError: undefined });
+  });
+
+  it('returns after the idle rounds it was given found nothing staged', async () => {
+    // Prepare
+    await stageBatch(store, staged(0, 0, 9));
+
+    // Act
+    const result = await committer().run(Deadline.none(clock), {
+      untilMs: now + 60_000,
+      idleRounds: 2,
+    });
+
+    // Assess
+    expect(result.rounds.map((r) => r.status)).toEqual([
+      'committed',
+      'nothing-staged',
+      'nothing-staged',
+    ]);
+  });
+
+  it('retries a failed round at the next interval, and reports an error that persists', async () => {
+    // Prepare: the catalog fails the first round, then recovers; later it fails for good.
+    await stageBatch(store, staged(0, 0, 9));
+    const load = catalog.loadTable.bind(catalog);
+    let down = true;
+    catalog.loadTable = async (...args) => {
+      if (down) throw new Error('catalog down');
+      return load(...args);
+    };
+    const errors: unknown[] = [];
+
+    // Act
+    const recovered = await committer().run(Deadline.none(clock), {
+      untilMs: now + 2_500,
+      onError: (e) => {
+        errors.push(e);
+        down = false;
+      },
+    });
+    await stageBatch(store, staged(0, 10, 19));
+    down = true;
+    const failing = await committer().run(Deadline.none(clock), { untilMs: now + 3_500 });
+
+    // Assess
+    expect(recovered.rounds.map((r) => r.status)).toEqual(['committed', 'nothing-staged']);
+    expect(recovered).toMatchObject({ failures: 1, lastError: undefined });
+    expect(errors).toHaveLength(1);
+    expect(failing.failures).toBeGreaterThan(1);
+    expect((failing.lastError as Error).message).toBe('catalog down');
+    expect((await readCommitterState(store)).state.holder).toBeNull();
+  });
+
+  it('keeps classifier invocations from committing while the run goes on, not after', async () => {
+    // Prepare: a classifier that commits only three intervals after the last round.
+    const loop = committer();
+    const invocation = committer();
+    await stageBatch(store, staged(0, 0, 9));
+    const during: string[] = [];
+
+    // Act
+    await loop.run(Deadline.none(clock), {
+      untilMs: now + 5_000,
+      onRound: () => {
+        now += 400;
+        void invocation.commitIfDue(Deadline.none(clock), 3_000).then((a) => {
+          during.push(a.outcome);
+        });
+      },
+    });
+    await stageBatch(store, staged(0, 10, 19));
+    now += 3_000;
+    const after = await invocation.commitIfDue(Deadline.none(clock), 3_000);
+
+    // Assess
+    expect(during.length).toBeGreaterThan(0);
+    expect(during.every((o) => o === 'not-due')).toBe(true);
+    expect(after).toMatchObject({ outcome: 'ran', round: { status: 'committed', rows: 10 } });
+  });
 });
