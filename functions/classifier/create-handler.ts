@@ -121,9 +121,11 @@ function stagedOf(outcome: BatchOutcome): ClassifierResult['staged'] {
 /**
  * Builds the classifier's Lambda handler. An invocation classifies and stages its batch (see
  * process-batch.ts); staging needs only the object store, so a catalog outage does not fail it.
- * Then, if the commit interval has passed and no other invocation holds the commit lease, it
- * runs one group commit for every invocation's staged batches. A failed commit leaves them
- * staged for the next round and does not fail the invocation: the batch is already durable.
+ * The committer lands staged batches every interval. Only when its rounds have stopped coming
+ * (the last started `fallbackAfterMs` ago: it is not scheduled, or between two runs of its
+ * schedule) and no one holds the commit lease does an invocation run one group commit itself,
+ * holding its partition for that long. A failed commit leaves the batches staged for the next
+ * round and does not fail the invocation: the batch is already durable.
  */
 export function createClassifierHandler(
   config: ClassifierConfig,
@@ -171,7 +173,9 @@ export function createClassifierHandler(
   const commitIfDue = async (topic: string, r: Resources, context: Context | undefined) => {
     try {
       await ensureTable(topic, r);
-      const attempt = await r.committers.committer(topic).commitIfDue(invocationDeadline(context));
+      const attempt = await r.committers
+        .committer(topic)
+        .commitIfDue(invocationDeadline(context), config.groupCommit.fallbackAfterMs);
       if (attempt.outcome !== 'ran') return undefined;
       recordRound(metrics, attempt.round, attempt.durationMs);
       return { topic, ...describeRound(attempt.round) };

@@ -53,7 +53,16 @@ export interface GroupCommitSettings {
   stagingUri: string;
   /** Least time between the starts of two commits, ms. */
   intervalMs: number;
+  /**
+   * How long after the last round's start a classifier invocation commits itself, ms: only
+   * when the committer's rounds have stopped coming (it is not scheduled, or between two runs
+   * of its schedule), so that an invocation does not hold its partition for a commit otherwise.
+   */
+  fallbackAfterMs: number;
 }
+
+/** Default of COMMIT_FALLBACK_AFTER_MS: three missed intervals, and never under 3 s. */
+export const defaultFallbackAfterMs = (intervalMs: number) => Math.max(3 * intervalMs, 3_000);
 
 /** Where the classifier publishes each alert as soon as it is classified. */
 export interface AlertStreamSettings {
@@ -253,11 +262,30 @@ export function parseGroupCommitSettings(env: Env): GroupCommitSettings {
         (n) => Number.isInteger(n) && n >= 0 && n <= 900_000,
         'COMMIT_INTERVAL_MS must be a whole number of milliseconds from 0 to 900000',
       ),
+      COMMIT_FALLBACK_AFTER_MS: z
+        .string()
+        .optional()
+        .refine(
+          (v) => v === undefined || v.trim() === '' || /^\d{1,7}$/.test(v.trim()),
+          'COMMIT_FALLBACK_AFTER_MS must be a whole number of milliseconds up to 3600000',
+        )
+        .transform((v) => (v === undefined || v.trim() === '' ? undefined : Number(v)))
+        .refine((n) => n === undefined || n <= 3_600_000, {
+          message: 'COMMIT_FALLBACK_AFTER_MS must be at most 3600000 (an hour)',
+        }),
     }),
     env,
     'group commit',
   );
-  return { stagingUri: e.STAGING_URI.replace(/\/+$/, ''), intervalMs: e.COMMIT_INTERVAL_MS };
+  return {
+    stagingUri: e.STAGING_URI.replace(/\/+$/, ''),
+    intervalMs: e.COMMIT_INTERVAL_MS,
+    // Never sooner than the interval: a commit is not due before that anyway.
+    fallbackAfterMs: Math.max(
+      e.COMMIT_FALLBACK_AFTER_MS ?? defaultFallbackAfterMs(e.COMMIT_INTERVAL_MS),
+      e.COMMIT_INTERVAL_MS,
+    ),
+  };
 }
 
 export const DEFAULT_ALERTS_TOPIC = 'sensor_alerts';

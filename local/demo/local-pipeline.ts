@@ -14,6 +14,7 @@ import { type GeneratedReading, generateReadings } from '../../functions/generat
 import {
   type ClassifierConfig,
   type CommitterConfig,
+  defaultFallbackAfterMs,
   type GroupCommitSettings,
   type IcebergSettings,
   parseAlertStreamSettings,
@@ -180,9 +181,19 @@ export function localClassifier(
   return createClassifierHandler(config, { iceberg: pipeline.iceberg, logger, metrics });
 }
 
-/** Staged batches in the warehouse bucket's `_staging/`, committed every second. */
-export function localGroupCommit(intervalMs = 1_000): GroupCommitSettings {
-  return { stagingUri: `s3://${localEndpoints().warehouseBucket}/_staging`, intervalMs };
+/**
+ * Staged batches in the warehouse bucket's `_staging/`, committed every second by the committer
+ * (a `CommitSweep`), and by a classifier invocation only when its rounds have stopped.
+ */
+export function localGroupCommit(
+  intervalMs = 1_000,
+  fallbackAfterMs = defaultFallbackAfterMs(intervalMs),
+): GroupCommitSettings {
+  return {
+    stagingUri: `s3://${localEndpoints().warehouseBucket}/_staging`,
+    intervalMs,
+    fallbackAfterMs,
+  };
 }
 
 /** The committer function's handler (the sweep), in process, for this run's table. */

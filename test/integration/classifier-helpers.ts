@@ -79,7 +79,13 @@ export function newClassifier(
   options: { intervalMs?: number; extra?: Record<string, string> } = {},
 ): ClassifierHandler {
   const extra: Record<string, string> = {
-    ...(options.intervalMs === undefined ? {} : { COMMIT_INTERVAL_MS: String(options.intervalMs) }),
+    // No committer runs beside these classifiers, so each commits once the interval has passed.
+    ...(options.intervalMs === undefined
+      ? {}
+      : {
+          COMMIT_INTERVAL_MS: String(options.intervalMs),
+          COMMIT_FALLBACK_AFTER_MS: String(options.intervalMs),
+        }),
     ...options.extra,
   };
   return createClassifierHandler(classifierConfig(names, extra));

@@ -27,7 +27,11 @@ describe('parseClassifierConfig', () => {
         namespace: ['demo'],
         tableName: 'sensor_alerts',
       },
-      groupCommit: { stagingUri: 's3://warehouse/_staging', intervalMs: 1000 },
+      groupCommit: {
+        stagingUri: 's3://warehouse/_staging',
+        intervalMs: 1000,
+        fallbackAfterMs: 3000,
+      },
       thresholds: { threshold: 80, high: 85, critical: 90 },
       consumerGroupId: 'classifier',
       deadLetterTarget: { type: 's3', bucket: 'warehouse', prefix: 'dead-letters' },
@@ -151,7 +155,31 @@ describe('parseCommitterConfig', () => {
 
     // Assess
     expect(config.topics).toEqual(['a', 'b']);
-    expect(config.groupCommit).toEqual({ stagingUri: 's3://warehouse/_staging', intervalMs: 5000 });
+    expect(config.groupCommit).toEqual({
+      stagingUri: 's3://warehouse/_staging',
+      intervalMs: 5000,
+      fallbackAfterMs: 15000,
+    });
+  });
+
+  it('lets invocations commit no sooner than the interval, and refuses a malformed fallback', () => {
+    // Act
+    const early = parseCommitterConfig({
+      ...base,
+      COMMIT_INTERVAL_MS: '5000',
+      COMMIT_FALLBACK_AFTER_MS: '1000',
+    });
+    const set = parseCommitterConfig({ ...base, COMMIT_FALLBACK_AFTER_MS: '60000' });
+
+    // Assess
+    expect(early.groupCommit.fallbackAfterMs).toBe(5000);
+    expect(set.groupCommit.fallbackAfterMs).toBe(60000);
+    expect(() => parseCommitterConfig({ ...base, COMMIT_FALLBACK_AFTER_MS: '-5' })).toThrow(
+      'COMMIT_FALLBACK_AFTER_MS',
+    );
+    expect(() => parseCommitterConfig({ ...base, COMMIT_FALLBACK_AFTER_MS: '7200000' })).toThrow(
+      'at most 3600000',
+    );
   });
 
   it('refuses a topic name Kafka would refuse', () => {
