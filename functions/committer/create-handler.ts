@@ -22,8 +22,37 @@ import { connectIceberg, type IcebergClients } from '../shared/iceberg';
 import { createLogger, createMetrics, createTracer } from '../shared/powertools';
 
 export interface CommitterResult {
-  topics: { topic: string; rounds: ReturnType<typeof describeRound>[] }[];
+  topics: { topic: string; rounds: ReturnType<typeof describeRound>[]; failures?: number }[];
 }
+
+/**
+ * What a run is asked to do. Without `runForMs` (a direct invoke, the local sweep), it lands
+ * what is staged now and returns. With it (the stack's schedule), it keeps committing every
+ * interval for that long, so that classifier invocations need not commit and hold their
+ * partitions; it returns early after `idleRounds` rounds in a row found nothing staged.
+ */
+export interface CommitterEvent {
+  runForMs?: number;
+  idleRounds?: number;
+}
+
+const runRequest = (event: unknown): CommitterEvent => {
+  if (typeof event !== 'object' || event === null) return {};
+  const { runForMs, idleRounds } = event as Record<string, unknown>;
+  const whole = (v: unknown, name: string) => {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+      throw new TypeError(`${name} must be a whole number >= 0, got ${JSON.stringify(v)}`);
+    }
+    return v;
+  };
+  const run: CommitterEvent = {};
+  const ms = whole(runForMs, 'runForMs');
+  const idle = whole(idleRounds, 'idleRounds');
+  if (ms !== undefined) run.runForMs = ms;
+  if (idle !== undefined) run.idleRounds = idle;
+  return run;
+};
 
 export interface CommitterHandlerOptions {
   logger?: Logger;
@@ -38,10 +67,10 @@ export interface CommitterHandlerOptions {
 export type CommitterHandler = (event: unknown, context?: Context) => Promise<CommitterResult>;
 
 /**
- * The sweep: lands whatever is staged when no classifier invocation comes along to do it (an
- * idle topic, the tail of a burst). Scheduled every minute on AWS; the local runner calls it
- * every commit interval. Unlike the classifier, it fails when a round fails, so the function's
- * error alarm fires for a lost table or lost offsets.
+ * The committer: lands every invocation's staged batches, one group commit per interval. On AWS
+ * its schedule starts a run every minute that commits for that minute (`runForMs`); locally the
+ * runner calls it every interval to land what is staged. Unlike the classifier, it fails when
+ * its last round failed, so the function's error alarm fires for a lost table or lost offsets.
  */
 export function createCommitterHandler(
   config: CommitterConfig,
@@ -69,9 +98,45 @@ export function createCommitterHandler(
     return opened;
   };
 
-  const sweep = async (_event: unknown, context?: Context): Promise<CommitterResult> => {
+  /** Every topic's loop at once, each a round per interval; fails if a loop's last round did. */
+  const run = async (
+    request: CommitterEvent & { runForMs: number },
+    all: TopicCommitters,
+    deadline: ReturnType<typeof invocationDeadline>,
+  ): Promise<CommitterResult> => {
+    const untilMs = Date.now() + request.runForMs;
+    const runs = await Promise.all(
+      config.topics.map(async (topic) => {
+        const outcome = await all.committer(topic).run(deadline, {
+          untilMs,
+          ...(request.idleRounds !== undefined ? { idleRounds: request.idleRounds } : {}),
+          onRound: (round, ms) => recordRound(metrics, round, ms),
+          onError: (error) => recordRoundFailure(metrics, logger, error),
+        });
+        return { topic, ...outcome };
+      }),
+    );
+    const failed = runs.find((r) => r.lastError !== undefined);
+    if (failed) throw failed.lastError;
+    return {
+      topics: runs.map((r) => ({
+        topic: r.topic,
+        rounds: r.rounds.filter((x) => x.status !== 'nothing-staged').map(describeRound),
+        failures: r.failures,
+      })),
+    };
+  };
+
+  const sweep = async (event: unknown, context?: Context): Promise<CommitterResult> => {
+    const request = runRequest(event);
     const { committers: all, iceberg, client } = await open();
     const deadline = invocationDeadline(context);
+    if (request.runForMs !== undefined) {
+      const result = await run({ ...request, runForMs: request.runForMs }, all, deadline);
+      await reportMetadataSize(iceberg, client);
+      logger.info('run done', { ...result });
+      return result;
+    }
     const result: CommitterResult = { topics: [] };
     for (const topic of config.topics) {
       let rounds: Awaited<ReturnType<ReturnType<TopicCommitters['committer']>['flush']>>;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { ClassifierResult } from '../../functions/classifier/create-handler';
 import { stagingClient } from '../../functions/shared/group-commit';
@@ -18,6 +19,7 @@ import {
   kafkaRecord,
   type Names,
   newClassifier,
+  newCommitter,
   openTable,
   type Produced,
   pyIcebergArgs,
@@ -312,5 +314,34 @@ describe('classifier and group commit against the REST catalog and the object st
       ['11', 'invalid_reading'],
     ]);
     expect(letters[0].value).toBe(Buffer.from([0xff, 0xfe]).toString('base64'));
+  });
+
+  it('commits every interval from a committer run while the invocations only stage', async () => {
+    // Prepare: the classifier as deployed (interval 1 s, commits itself 3 s after a round).
+    const names = uniqueNames('run');
+    const readings = syntheticReadings(120, 0, 11);
+    const classifier = newClassifier(names);
+    await stagingOnly(names)(event(names, syntheticReadings(1, 1, 1)));
+
+    // Act: a four-second run, with a batch staged every 400 ms meanwhile.
+    const run = newCommitter(names)({ runForMs: 4_000 });
+    await sleep(200);
+    const results: ClassifierResult[] = [];
+    for (let i = 0; i < 6; i++) {
+      results.push(await classifier(event(names, readings.slice(i * 20, (i + 1) * 20))));
+      await sleep(400);
+    }
+    const done = await run;
+
+    // Assess
+    expect(results.flatMap((r) => r.commits)).toEqual([]);
+    const rounds = done.topics[0]!.rounds;
+    expect(rounds.length).toBeGreaterThanOrEqual(2);
+    expect(rounds.length).toBeLessThanOrEqual(5);
+    expect(rounds.every((r) => r.status === 'committed')).toBe(true);
+    await flushStaged(names);
+    expect((await tableRows(names)).keys).toEqual(
+      expectedRows([...syntheticReadings(1, 1, 1), ...readings]),
+    );
   });
 });
