@@ -213,9 +213,9 @@ const schema = z.strictObject({
     })
     .prefault({}),
   /**
-   * The group commit: how often staged batches land in the table, how often the committer sweeps
-   * for batches no classifier invocation committed, and how old a waiting batch may get before
-   * an alarm.
+   * The group commit: how often staged batches land in the table (intervalSeconds), the period
+   * of the committer's schedule (each run commits for that long), and how old a waiting batch
+   * may get before an alarm.
    */
   groupCommit: z
     .strictObject({

@@ -117,15 +117,17 @@ export class SensorAlertsStack extends Stack {
       network: config.alerts.topic ? this.streaming.network : undefined,
       alarms: { onError: 'the batch is retried from Kafka', action },
     });
-    // The sweep of the group commit; a minute is the least a schedule can do, and classifier
-    // invocations commit in between whenever the interval has passed.
+    // The group commit: each run of the schedule commits every interval for the schedule's
+    // period (a minute is the least a schedule can do), so that classifier invocations commit
+    // only when those runs stop coming (COMMIT_FALLBACK_AFTER_MS).
+    const committerRun = committerRunOf(config);
     this.committer = new PipelineFunction(this, 'Committer', {
       ...fnDefaults,
       name: 'committer',
-      description: 'Lands staged batches no classifier invocation committed (group commit sweep)',
+      description: 'Lands the staged batches of every partition, one commit per interval',
       environment: functionEnv('committer', config, values),
       memoryMb: config.functions.classifierMemoryMb,
-      timeout: Duration.minutes(config.groupCommit.sweepMinutes),
+      timeout: committerRun.timeout,
       alarms: { onError: 'staged batches wait for the next round; its log says why', action },
     });
     // Athena on AWS; on LocalStack (no Athena) the local engine, DuckDB shipped with the bundle.
@@ -180,9 +182,14 @@ export class SensorAlertsStack extends Stack {
       });
     }
     new events.Rule(this, 'CommitterSchedule', {
-      description: 'Runs the group commit sweep',
+      description: 'Runs the group commit for the next period',
       schedule: events.Schedule.rate(Duration.minutes(config.groupCommit.sweepMinutes)),
-      targets: [new targets.LambdaFunction(this.committer.fn, { retryAttempts: 0 })],
+      targets: [
+        new targets.LambdaFunction(this.committer.fn, {
+          retryAttempts: 0,
+          event: events.RuleTargetInput.fromObject(committerRun.event),
+        }),
+      ],
     });
     new events.Rule(this, 'MaintenanceSchedule', {
       description: 'Runs table maintenance',
@@ -250,4 +257,19 @@ export class SensorAlertsStack extends Stack {
       );
     }
   }
+}
+
+/**
+ * How long each scheduled committer run commits: the schedule's period, so runs follow each
+ * other (two that overlap take turns through the lease), at most 14 minutes of Lambda's 15. It
+ * returns early after two rounds found nothing staged: an idle topic costs a short invocation a
+ * period, and classifier invocations commit a burst's first batches until the next run starts.
+ */
+export function committerRunOf(config: AppConfig) {
+  const runForMs = Math.min(config.groupCommit.sweepMinutes * 60_000, 14 * 60_000);
+  return {
+    event: { runForMs, idleRounds: 2 },
+    // The last round may start just before the end of the run; a minute finishes it.
+    timeout: Duration.millis(Math.min(runForMs + 60_000, 15 * 60_000)),
+  };
 }

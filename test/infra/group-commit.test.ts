@@ -1,5 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../infra/config';
+import { committerRunOf } from '../../infra/stacks/sensor-alerts-stack';
 import { synth } from './synth';
 import { actionsOf, functionEnv, roleStatements } from './template';
 
@@ -20,7 +22,7 @@ describe('group commit', () => {
     expect(JSON.stringify(classifier.STAGING_URI)).toContain('_staging');
   });
 
-  it('runs the committer every minute from a schedule', () => {
+  it('starts a committer run every minute that commits for that minute', () => {
     // Prepare
     const { template } = synth('aws-msk-serverless');
 
@@ -28,9 +30,26 @@ describe('group commit', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
       Targets: [
-        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Committer'), 'Arn'] } }),
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Committer'), 'Arn'] },
+          Input: JSON.stringify({ runForMs: 60_000, idleRounds: 2 }),
+        }),
       ],
     });
+    // Long enough to finish the round that starts at the end of the run.
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('staged batches'),
+      Timeout: 120,
+    });
+  });
+
+  it('keeps a committer run within Lambda limits for a long schedule period', () => {
+    // Act
+    const run = committerRunOf(parseConfig({ groupCommit: { sweepMinutes: 30 } }));
+
+    // Assess
+    expect(run.event.runForMs).toBe(14 * 60_000);
+    expect(run.timeout.toSeconds()).toBe(900);
   });
 
   it('lets the committer read, write and remove staged batches, and delete no data file', () => {
