@@ -9,6 +9,8 @@ import { chunk, retryDelayMs, toKafkaRecord } from './records';
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 const HEARTBEAT_MS = 3_000;
+/** How long a fetch without a batching window waits for a first record. */
+const IDLE_FETCH_WAIT_MS = 500;
 
 export interface RunnerLogger {
   info(message: string, extra?: object): void;
@@ -122,11 +124,15 @@ export class EventSourceMappingRunner {
 
   async start(): Promise<void> {
     const o = this.options;
+    const windowMs = o.batchWindowMs ?? 500;
     this.consumer = o.kafka.consumer({
       groupId: o.groupId,
-      maxWaitTimeInMs: o.batchWindowMs ?? 500,
-      // Ask the broker to hold the fetch for the window unless a full batch is ready.
-      minBytes: Math.max(1, (o.batchSize ?? 100) * 64),
+      // Ask the broker to hold the fetch for the window unless a full batch is ready. Without a
+      // window, a fetch returns as soon as any record is there, and an idle partition's fetch
+      // waits there instead of coming back empty at once (and again, and again).
+      ...(windowMs > 0
+        ? { maxWaitTimeInMs: windowMs, minBytes: Math.max(1, (o.batchSize ?? 100) * 64) }
+        : { maxWaitTimeInMs: IDLE_FETCH_WAIT_MS, minBytes: 1 }),
       sessionTimeout: 30_000,
       heartbeatInterval: HEARTBEAT_MS,
       retry: { retries: 10 },
