@@ -32,11 +32,11 @@ import {
 } from '../local/demo/local-pipeline';
 import { textTable } from '../local/demo/text-table';
 import { type Invoker, inProcessInvoker } from '../local/esm/invokers';
+import { perPartition } from '../local/esm/per-partition';
 import { EventSourceMappingRunner } from '../local/esm/runner';
 import { allReady } from '../local/services/manager';
 import { Produced, pollTable, produceSteadily } from './support/freshness';
 import { intFlag, intListFlag, parseFlags, UsageError } from './support/options';
-import { perPartition } from './support/per-partition';
 import { percentile } from './support/stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

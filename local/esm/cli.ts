@@ -16,6 +16,7 @@ import { ESM_USAGE, type EsmOptions, parseEsmArgs } from './args';
 import { EsmUsageError } from './errors';
 import { type InProcessHandler, type Invoker, inProcessInvoker, lambdaInvoker } from './invokers';
 import { classifierEnv } from './local-env';
+import { perPartition } from './per-partition';
 import { EventSourceMappingRunner } from './runner';
 import { type Closer, openDeadLetterSink, openFailureDestination, runnerOptions } from './setup';
 
@@ -47,11 +48,17 @@ async function run(options: EsmOptions, closers: Closer[]): Promise<number | und
       localEndpoints().warehouseBucket,
     );
     closers.push(deadLetter.close);
-    const handler = createClassifierHandler(config, {
-      iceberg: clients,
-      deadLetter: deadLetter.sink,
-    });
-    invoke = inProcessInvoker(handler as InProcessHandler);
+    // One execution environment per partition, as Lambda runs them: each has its own producer
+    // for the alert stream (an idempotent producer sends one request at a time).
+    invoke = perPartition((p) =>
+      inProcessInvoker(
+        createClassifierHandler(config, {
+          iceberg: clients,
+          deadLetter: deadLetter.sink,
+        }) as InProcessHandler,
+        `classifier-${p}`,
+      ),
+    );
   }
   let onFailure: Awaited<ReturnType<typeof openFailureDestination>> | undefined;
   if (options.onFailure !== undefined) {

@@ -1,5 +1,5 @@
 import type { LambdaKafkaEvent } from '../../lib/kafka/event';
-import type { Invoker } from '../../local/esm/invokers';
+import type { Invoker } from './invokers';
 
 /**
  * One function environment per partition, as Lambda gives each partition its own: `make` builds
