@@ -13,6 +13,10 @@
  *
  *   npm run bench:alerts
  *   npm run bench:alerts -- --rates 2000,10000 --seconds 30 --partitions 3 --window 0
+ *   npm run bench:alerts -- --runner in-process   # the pipeline in this process too
+ *
+ * By default the pipeline (the runner, the classifier and the committer) runs as `npm run esm`
+ * in a process of its own, as it runs apart from the producers and consumers of the topics.
  */
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -32,11 +36,12 @@ import {
 } from '../local/demo/local-pipeline';
 import { textTable } from '../local/demo/text-table';
 import { type Invoker, inProcessInvoker } from '../local/esm/invokers';
+import { perPartition } from '../local/esm/per-partition';
 import { EventSourceMappingRunner } from '../local/esm/runner';
 import { allReady } from '../local/services/manager';
 import { Produced, pollTable, produceSteadily } from './support/freshness';
 import { intFlag, intListFlag, parseFlags, UsageError } from './support/options';
-import { perPartition } from './support/per-partition';
+import { PipelineProcess } from './support/pipeline-process';
 import { percentile } from './support/stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -51,8 +56,13 @@ const FLAGS = {
   partitions: { type: 'string', default: '3' },
   window: { type: 'string', default: '0' },
   'batch-size': { type: 'string', default: '10000' },
-  /** The classifiers' own commit interval; the sweep commits every second either way. */
-  'classifier-commit': { type: 'string', default: '1000' },
+  /**
+   * How long after the committer's last round a classifier invocation commits itself
+   * (COMMIT_FALLBACK_AFTER_MS); the committer commits every second either way.
+   */
+  'classifier-commit': { type: 'string', default: '3000' },
+  /** child: the pipeline runs as `npm run esm` in its own process; in-process: in this one. */
+  runner: { type: 'string', default: 'child' },
 } as const;
 
 interface Options {
@@ -62,6 +72,7 @@ interface Options {
   windowMs: number;
   batchSize: number;
   classifierCommitMs: number;
+  runner: 'child' | 'in-process';
 }
 
 function parseOptions(argv: string[]): Options {
@@ -73,7 +84,13 @@ function parseOptions(argv: string[]): Options {
     windowMs: intFlag(values.window, 'window', 0, 300_000),
     batchSize: intFlag(values['batch-size'], 'batch-size', 1, 10_000),
     classifierCommitMs: intFlag(values['classifier-commit'], 'classifier-commit', 0, 900_000),
+    runner: runnerFlag(values.runner),
   };
+}
+
+function runnerFlag(value: string): Options['runner'] {
+  if (value === 'child' || value === 'in-process') return value;
+  throw new UsageError(`--runner must be child or in-process, got ${value}`);
 }
 
 const log = (line: string) => console.log(`bench: ${line}`);
@@ -126,11 +143,11 @@ const header = (headers: Record<string, unknown>, name: string) => String(header
 function perPartitionClassifiers(
   pipeline: LocalPipeline,
   alertsTopic: string,
-  commitIntervalMs: number,
+  fallbackAfterMs: number,
 ): Invoker {
   return perPartition((p) =>
     inProcessInvoker(
-      localClassifier(pipeline, THRESHOLDS, { alertsTopic, commitIntervalMs }),
+      localClassifier(pipeline, THRESHOLDS, { alertsTopic, fallbackAfterMs }),
       `classifier-${p}`,
     ),
   );
@@ -164,12 +181,16 @@ async function waitFor(done: () => boolean, timeoutMs: number): Promise<boolean>
   return true;
 }
 
-async function runRate(opts: Options, rate: number) {
-  const id = `alerts_r${rate}_${randomBytes(3).toString('hex')}`;
-  const pipeline = await openLocalPipeline(runNames(id), { partitions: opts.partitions });
-  const alertsTopic = `sensor_alerts_${id}`;
-  await ensureTopic(pipeline.kafka, alertsTopic, { partitions: opts.partitions });
-  const produced = new Produced();
+/** The pipeline under test, started before the readings flow and stopped after. */
+interface Pipeline {
+  /** Resolves once the warm-up wave went through (its alerts are on the alert topic). */
+  warmedUp(warmup: Produced, onTopic: Arrivals): Promise<void>;
+  /** Resolves once every reading was processed and what they staged is committed. */
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function inProcessPipeline(opts: Options, pipeline: LocalPipeline, alertsTopic: string): Pipeline {
   const esm = new EventSourceMappingRunner({
     kafka: pipeline.kafka,
     topic: pipeline.names.topic,
@@ -181,19 +202,69 @@ async function runRate(opts: Options, rate: number) {
     logger: quietRunnerLogger,
   });
   const sweep = new CommitSweep(localCommitter(pipeline));
+  const started = esm.start().then(() => sweep.start());
+  return {
+    warmedUp: async (warmup) => {
+      await started;
+      await esm.runUntil((s) => s.records >= warmup.readings, { timeoutMs: 120_000, pollMs: 20 });
+    },
+    drain: async () => {
+      await esm.runUntilIdle({ timeoutMs: 600_000, pollMs: 50 });
+      await sweep.stop();
+      await sweep.flush();
+    },
+    stop: async () => {
+      await sweep.stop();
+      await esm.stop();
+    },
+  };
+}
+
+function childPipeline(opts: Options, pipeline: LocalPipeline, alertsTopic: string): Pipeline {
+  const child = new PipelineProcess(pipeline.names, {
+    partitions: opts.partitions,
+    batchSize: opts.batchSize,
+    windowMs: opts.windowMs,
+    env: { ALERTS_TOPIC: alertsTopic, COMMIT_FALLBACK_AFTER_MS: String(opts.classifierCommitMs) },
+  });
+  return {
+    warmedUp: async (warmup, onTopic) => {
+      const keys = [...warmup.alerts].flatMap(([p, list]) => list.map((a) => `${p}:${a.offset}`));
+      const ok = await waitFor(() => {
+        child.assertRunning();
+        return keys.every((k) => onTopic.at.has(k));
+      }, 120_000);
+      if (!ok) throw new Error(`the pipeline process did not start; see ${child.logFile}`);
+    },
+    // Its committer lands what is staged within an interval; the table poll tells when.
+    drain: async () => child.assertRunning(),
+    stop: () => child.stop(),
+  };
+}
+
+async function runRate(opts: Options, rate: number) {
+  const id = `alerts_r${rate}_${randomBytes(3).toString('hex')}`;
+  const pipeline = await openLocalPipeline(runNames(id), { partitions: opts.partitions });
+  const alertsTopic = `sensor_alerts_${id}`;
+  await ensureTopic(pipeline.kafka, alertsTopic, { partitions: opts.partitions });
+  const produced = new Produced();
   const onTopic = new Arrivals();
   const raw = new Arrivals();
   const stopPolling = pollTable(pipeline, produced);
   const loadBefore = load();
+  let under: Pipeline | undefined;
   try {
     await Promise.all([
-      esm.start(),
       onTopic.start(pipeline.kafka, alertsTopic, (_p, _o, h) =>
         [header(h, ALERT_HEADERS.sourcePartition), header(h, ALERT_HEADERS.sourceOffset)].join(':'),
       ),
       raw.start(pipeline.kafka, pipeline.names.topic, (p, o) => `${p}:${o}`),
     ]);
-    sweep.start();
+    under =
+      opts.runner === 'child'
+        ? childPipeline(opts, pipeline, alertsTopic)
+        : inProcessPipeline(opts, pipeline, alertsTopic);
+    const running = under;
     await withProducer(pipeline.kafka, async (producer) => {
       // A first wave so that the group joins and first connections are not counted.
       const warmup = new Produced();
@@ -205,7 +276,7 @@ async function runRate(opts: Options, rate: number) {
         warmup,
         THRESHOLDS.threshold,
       );
-      await esm.runUntil((s) => s.records >= warmup.readings, { timeoutMs: 120_000, pollMs: 20 });
+      await running.warmedUp(warmup, onTopic);
       await produceSteadily(
         producer,
         pipeline.names.topic,
@@ -216,14 +287,12 @@ async function runRate(opts: Options, rate: number) {
       );
     });
     const loadAfter = load();
-    await esm.runUntilIdle({ timeoutMs: 600_000, pollMs: 50 });
     const alerts = [...produced.alerts].flatMap(([p, list]) =>
       list.map((a) => ({ key: `${p}:${a.offset}`, sentAt: a.sentAt })),
     );
-    await waitFor(() => alerts.every((a) => onTopic.at.has(a.key)), 60_000);
-    await sweep.stop();
-    await sweep.flush();
-    await waitFor(() => produced.freshnessMs().length >= alerts.length, 10_000);
+    await waitFor(() => alerts.every((a) => onTopic.at.has(a.key)), 120_000);
+    await running.drain();
+    await waitFor(() => produced.freshnessMs().length >= alerts.length, 60_000);
     const latencies = (arrivals: Arrivals) =>
       alerts.filter((a) => arrivals.at.has(a.key)).map((a) => arrivals.at.get(a.key)! - a.sentAt);
     return {
@@ -238,8 +307,8 @@ async function runRate(opts: Options, rate: number) {
     };
   } finally {
     await stopPolling();
-    await sweep.stop();
-    await Promise.all([esm.stop(), onTopic.stop(), raw.stop()]);
+    await under?.stop();
+    await Promise.all([onTopic.stop(), raw.stop()]);
   }
 }
 
@@ -250,8 +319,9 @@ async function main(): Promise<void> {
   }
   log(
     `rates ${opts.rates.join(', ')}/s for ${opts.seconds} s, ${opts.partitions} partitions, ` +
-      `batching window ${opts.windowMs / 1000} s, batch size ${opts.batchSize}, classifier ` +
-      `commit interval ${opts.classifierCommitMs} ms; load ${load()}`,
+      `batching window ${opts.windowMs / 1000} s, batch size ${opts.batchSize}, classifiers ` +
+      `commit ${opts.classifierCommitMs} ms after the committer's last round, pipeline ` +
+      `${opts.runner === 'child' ? 'in its own process (npm run esm)' : 'in this process'}; load ${load()}`,
   );
   const rows: Record<string, string | number>[] = [];
   const verdicts: string[] = [];
@@ -291,8 +361,9 @@ async function main(): Promise<void> {
     'measured = alerts with a figure / alerts produced. Produce = just before the send of the ' +
       '100 ms wave holding the reading; raw = a plain kafkajs consumer of the readings topic ' +
       'receives it; alert topic = a consumer of the alert topic receives the alert; table visible ' +
-      '= first poll (every 100 ms) of the catalog whose committed offsets cover it. All ' +
-      'consumers, the runner and the classifiers share this process and machine.',
+      '= first poll (every 100 ms) of the catalog whose committed offsets cover it. The ' +
+      'producer, the consumers and the poller share this process; the runner, the ' +
+      `classifiers and the committer run ${opts.runner === 'child' ? 'in a process of their own' : 'in it too'}.`,
   );
 }
 

@@ -149,7 +149,7 @@ export async function withProducer<T>(kafka: Kafka, fn: (p: Producer) => Promise
 export function localClassifier(
   pipeline: LocalPipeline,
   thresholds: AlertThresholds,
-  options: { alertsTopic?: string; commitIntervalMs?: number } = {},
+  options: { alertsTopic?: string; fallbackAfterMs?: number } = {},
 ): ClassifierHandler {
   const alerts = parseAlertStreamSettings({
     ...process.env,
@@ -164,7 +164,7 @@ export function localClassifier(
       tls: false,
       region: 'us-east-1',
     },
-    groupCommit: localGroupCommit(options.commitIntervalMs),
+    groupCommit: localGroupCommit(1_000, options.fallbackAfterMs),
     thresholds,
     consumerGroupId: pipeline.names.groupId,
     deadLetterTarget: {
