@@ -45,9 +45,10 @@ export interface RunResult {
 const MIN_POLL_MS = 10;
 
 /**
- * Runs commit rounds for one staging root: opportunistically after an invocation staged a
- * batch (`commitIfDue`), and from a sweep that lands whatever is staged when no invocation comes
- * (`flush`). Only one caller at a time gets the lease; everybody else returns at once.
+ * Runs commit rounds for one staging root: the committer's loop, a round every interval
+ * (`run`); a one-off that lands whatever is staged (`flush`); and an invocation that staged a
+ * batch when the loop's rounds have stopped coming (`commitIfDue` with a longer due time). Only
+ * one caller at a time gets the lease; everybody else returns at once.
  */
 export class GroupCommitter {
   private readonly owner = randomUUID();
