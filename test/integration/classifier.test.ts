@@ -249,7 +249,7 @@ describe('classifier and group commit against the REST catalog and the object st
     });
 
     // Act
-    const redelivered = await newClassifier(names)(event(names, readings));
+    const redelivered = await newClassifier(names, { intervalMs: 0 })(event(names, readings));
     const sweep = flushStaged(names);
 
     // Assess

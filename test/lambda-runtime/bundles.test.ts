@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateReadings } from '../../functions/generator/readings';
+import { parseGroupCommitSettings } from '../../functions/shared/config';
 import { LocalQueryEngine } from '../../functions/query/local-engine';
 import { allAlertsSql } from '../../functions/query/sql';
 import { buildKafkaEvent, type KafkaRecord } from '../../lib/kafka/event';
@@ -116,12 +117,12 @@ describe('the classifier bundle under the Lambda runtime', () => {
       ),
     );
 
-    // Act: both partitions, then a redelivery of the first once the commit interval has passed,
-    // so that invocation also lands what is still staged (group commit).
+    // Act: both partitions, then a redelivery of the first once no committer round has come for
+    // COMMIT_FALLBACK_AFTER_MS, so that invocation also lands what is still staged.
     const outcomes = [];
     for (const event of events) outcomes.push(await fn.invoke(event));
-    const intervalMs = Number(localFunctionEnv('classifier', names).COMMIT_INTERVAL_MS ?? 1000);
-    await sleep(intervalMs + 500);
+    const { fallbackAfterMs } = parseGroupCommitSettings(localFunctionEnv('classifier', names));
+    await sleep(fallbackAfterMs + 500);
     outcomes.push(await fn.invoke(events[0]));
 
     // Assess
@@ -173,6 +174,22 @@ describe('the committer bundle under the Lambda runtime', () => {
     expectSuccess(warm);
     expect(cold.initMs).toBeGreaterThan(0);
     expect(warm.payload).toMatchObject({ topics: [{ topic: names.topic }] });
+  });
+
+  it('commits every interval for as long as a scheduled run asks, within its deadline', async () => {
+    // Prepare
+    const { fn } = await start('committer');
+
+    // Act
+    const began = Date.now();
+    const run = await fn.invoke({ runForMs: 2_500 });
+    const tookMs = Date.now() - began;
+
+    // Assess: nothing is staged, so the run goes on for its time and reports no failure.
+    expectSuccess(run);
+    expect(run.payload).toMatchObject({ topics: [{ topic: names.topic, failures: 0 }] });
+    expect(tookMs).toBeGreaterThanOrEqual(2_000);
+    expect(tookMs).toBeLessThan(15_000);
   });
 });
 
