@@ -100,16 +100,17 @@ export function createCommitterHandler(
 
   /** Every topic's loop at once, each a round per interval; fails if a loop's last round did. */
   const run = async (
-    request: CommitterEvent & { runForMs: number },
+    runForMs: number,
+    idleRounds: number | undefined,
     all: TopicCommitters,
     deadline: ReturnType<typeof invocationDeadline>,
   ): Promise<CommitterResult> => {
-    const untilMs = Date.now() + request.runForMs;
+    const untilMs = Date.now() + runForMs;
     const runs = await Promise.all(
       config.topics.map(async (topic) => {
         const outcome = await all.committer(topic).run(deadline, {
           untilMs,
-          ...(request.idleRounds !== undefined ? { idleRounds: request.idleRounds } : {}),
+          ...(idleRounds !== undefined ? { idleRounds } : {}),
           onRound: (round, ms) => recordRound(metrics, round, ms),
           onError: (error) => recordRoundFailure(metrics, logger, error),
         });
@@ -132,7 +133,7 @@ export function createCommitterHandler(
     const { committers: all, iceberg, client } = await open();
     const deadline = invocationDeadline(context);
     if (request.runForMs !== undefined) {
-      const result = await run({ ...request, runForMs: request.runForMs }, all, deadline);
+      const result = await run(request.runForMs, request.idleRounds, all, deadline);
       await reportMetadataSize(iceberg, client);
       logger.info('run done', { ...result });
       return result;

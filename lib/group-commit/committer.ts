@@ -107,7 +107,7 @@ export class GroupCommitter {
         options.onError?.(error);
         this.lastRoundAtMs = this.clock.now();
       }
-      const wait = Math.max(this.lastRoundAtMs + this.intervalMs - this.clock.now(), MIN_POLL_MS);
+      const wait = this.untilNextRoundMs();
       if (this.clock.now() + wait >= until) break;
       await this.clock.sleep(wait);
     }
@@ -135,9 +135,7 @@ export class GroupCommitter {
       if (deadline.remainingMs() < this.intervalMs + this.margin()) break;
       // An interval between the starts of two rounds; sooner retries while another holds it.
       const wait =
-        attempt.outcome === 'ran'
-          ? Math.max(this.lastRoundAtMs + this.intervalMs - this.clock.now(), MIN_POLL_MS)
-          : Math.min(this.intervalMs, 250);
+        attempt.outcome === 'ran' ? this.untilNextRoundMs() : Math.min(this.intervalMs, 250);
       await this.clock.sleep(wait);
     }
     return rounds;
@@ -146,6 +144,11 @@ export class GroupCommitter {
   /** The table the last commit recorded, to tell a lost table from a new one. */
   async recordedTable(): Promise<TableIdentity | undefined> {
     return (await readCommitterState(this.options.store)).state.table;
+  }
+
+  /** Time to wait until an interval after the last round's start (at least MIN_POLL_MS). */
+  private untilNextRoundMs() {
+    return Math.max(this.lastRoundAtMs + this.intervalMs - this.clock.now(), MIN_POLL_MS);
   }
 
   private margin() {
