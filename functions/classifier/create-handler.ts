@@ -3,7 +3,6 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -22,7 +21,7 @@ import {
 } from '../shared/group-commit';
 import { connectIceberg, ensureAlertTable, type IcebergClients } from '../shared/iceberg';
 import { kafkaClientConfig } from '../shared/kafka';
-import { createLogger, createMetrics, createTracer } from '../shared/powertools';
+import { createLogger, createMetrics, tracing } from '../shared/powertools';
 import { type AlertPublisher, kafkaAlertPublisher, snsAlertPublisher } from './alert-publisher';
 import { type DeadLetterSink, fileDeadLetterSink, kafkaDeadLetterSink } from './dead-letter';
 import { type BatchOutcome, processBatch } from './process-batch';
@@ -133,7 +132,6 @@ export function createClassifierHandler(
 ): ClassifierHandler {
   const logger = options.logger ?? createLogger('sensor-classifier');
   const metrics = options.metrics ?? createMetrics('sensor-classifier');
-  const tracer = options.tracer ?? createTracer('sensor-classifier');
   let resources: Promise<Resources> | undefined;
   const open = () => {
     resources ??= (async () => {
@@ -227,7 +225,7 @@ export function createClassifierHandler(
   };
 
   return middy(classify)
-    .use(captureLambdaHandler(tracer))
+    .use(tracing('sensor-classifier', options.tracer))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics)) as unknown as ClassifierHandler;
 }

@@ -3,7 +3,6 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -19,7 +18,7 @@ import {
   tableMetadataBytes,
 } from '../shared/group-commit';
 import { connectIceberg, type IcebergClients } from '../shared/iceberg';
-import { createLogger, createMetrics, createTracer } from '../shared/powertools';
+import { createLogger, createMetrics, tracing } from '../shared/powertools';
 
 export interface CommitterResult {
   topics: { topic: string; rounds: ReturnType<typeof describeRound>[]; failures?: number }[];
@@ -78,7 +77,6 @@ export function createCommitterHandler(
 ): CommitterHandler {
   const logger = options.logger ?? createLogger('sensor-committer');
   const metrics = options.metrics ?? createMetrics('sensor-committer');
-  const tracer = options.tracer ?? createTracer('sensor-committer');
   let opened:
     | Promise<{ committers: TopicCommitters; iceberg: IcebergClients; client: S3Client }>
     | undefined;
@@ -167,7 +165,7 @@ export function createCommitterHandler(
   };
 
   return middy(sweep)
-    .use(captureLambdaHandler(tracer))
+    .use(tracing('sensor-committer', options.tracer))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics)) as unknown as CommitterHandler;
 }

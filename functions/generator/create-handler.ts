@@ -1,10 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Producer } from 'kafkajs';
+import { tracing } from '../shared/powertools';
 import type { GeneratorLimits } from './limits';
 import { type ProduceResult, produceReadings } from './produce';
 import { generateReadings } from './readings';
@@ -54,6 +54,6 @@ export function createGeneratorHandler(deps: GeneratorHandlerDeps): GeneratorHan
   };
 
   const handler = middy(generate).use(injectLambdaContext(logger));
-  if (deps.tracer) handler.use(captureLambdaHandler(deps.tracer));
+  handler.use(tracing('sensor-generator', deps.tracer));
   return handler as unknown as GeneratorHandler;
 }

@@ -1,7 +1,7 @@
 import { createIdempotentProducer, createKafka } from '../../lib/kafka/client';
 import { parseGeneratorConfig } from '../shared/config';
 import { kafkaClientConfig } from '../shared/kafka';
-import { createLogger, createTracer } from '../shared/powertools';
+import { createLogger } from '../shared/powertools';
 import { createGeneratorHandler } from './create-handler';
 import { parseGeneratorLimits } from './limits';
 
@@ -13,7 +13,6 @@ export const handler = createGeneratorHandler({
   topic: config.topic,
   limits,
   logger: createLogger('sensor-generator'),
-  tracer: createTracer('sensor-generator'),
   producer: async () => {
     const kafka = createKafka(await kafkaClientConfig(config.kafka, 'sensor-generator'));
     const producer = createIdempotentProducer(kafka);

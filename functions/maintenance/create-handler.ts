@@ -3,12 +3,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { invocationDeadline } from '../shared/group-commit';
 import { connectIceberg, type IcebergClients } from '../shared/iceberg';
-import { createLogger, createMetrics, createTracer } from '../shared/powertools';
+import { createLogger, createMetrics, tracing } from '../shared/powertools';
 import type { MaintenanceConfig } from './config';
 import { describeReport, runMaintenance } from './run';
 
@@ -36,7 +35,6 @@ export function createMaintenanceHandler(
 ): MaintenanceHandler {
   const logger = options.logger ?? createLogger('sensor-maintenance');
   const metrics = options.metrics ?? createMetrics('sensor-maintenance');
-  const tracer = options.tracer ?? createTracer('sensor-maintenance');
   let opened: Promise<Pick<IcebergClients, 'catalog' | 'io'>> | undefined;
   const open = () => {
     opened ??= (
@@ -67,7 +65,7 @@ export function createMaintenanceHandler(
   };
 
   return middy(maintain)
-    .use(captureLambdaHandler(tracer))
+    .use(tracing('sensor-maintenance', options.tracer))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics)) as unknown as MaintenanceHandler;
 }

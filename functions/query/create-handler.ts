@@ -1,9 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { tracing } from '../shared/powertools';
 import type { QueryEngine } from './engine';
 import { type QueryResult, runNamedQuery } from './queries';
 import { parseQueryRequest } from './request';
@@ -37,7 +37,7 @@ export function createQueryHandler(deps: QueryHandlerDeps): QueryHandler {
     return result;
   };
   const handler = middy(query);
-  if (deps.tracer) handler.use(captureLambdaHandler(deps.tracer));
+  handler.use(tracing('sensor-query', deps.tracer));
   if (deps.logger) handler.use(injectLambdaContext(deps.logger));
   return handler as unknown as QueryHandler;
 }

@@ -1,4 +1,4 @@
-import { createLogger, createTracer } from '../shared/powertools';
+import { createLogger } from '../shared/powertools';
 import { loadQueryConfig } from './config';
 import { createEngine } from './create-engine';
 import { createQueryHandler } from './create-handler';
@@ -10,5 +10,4 @@ export const handler = createQueryHandler({
   engine: () => createEngine(config),
   thresholds: config.thresholds,
   logger: createLogger('sensor-query'),
-  tracer: createTracer('sensor-query'),
 });

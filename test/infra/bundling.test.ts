@@ -124,6 +124,10 @@ describe('function bundles', () => {
 
       // Assess
       expect(output.trim()).toBe('function');
+      // The tracer, loaded only where tracing is on, is in the bundle rather than imported.
+      const code = readFileSync(join(outdir, 'index.mjs'), 'utf8');
+      expect(code).not.toMatch(/import\(\s*["']@aws-lambda-powertools\/tracer["']\s*\)/);
+      expect(code).toContain('_X_AMZN_TRACE_ID');
     },
   );
 
