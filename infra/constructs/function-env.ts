@@ -142,7 +142,9 @@ function powertoolsEnv(name: FunctionName, config: AppConfig): Env {
     // The bundles ship source maps; this makes stack traces point at the TypeScript sources.
     NODE_OPTIONS: '--enable-source-maps',
     // LocalStack has no X-Ray: the tracer would send segments nobody receives.
-    ...(config.target === 'localstack' ? { POWERTOOLS_TRACE_ENABLED: 'false' } : {}),
+    ...(config.target === 'localstack' || !config.functions.tracing
+      ? { POWERTOOLS_TRACE_ENABLED: 'false' }
+      : {}),
   };
 }
 

@@ -41,6 +41,7 @@ export interface KafkaTopicsProps {
   /** The Kafka client environment the generator gets (brokers, auth, TLS, secret). */
   kafkaEnvironment: Env;
   logRetentionDays: number;
+  tracing?: boolean;
   removalPolicy: RemovalPolicy;
   /** Whether deleting a topic resource deletes the topic it created. */
   deleteTopics: boolean;
@@ -77,6 +78,7 @@ export class KafkaTopics extends Construct {
       memoryMb: 256,
       timeout: Duration.minutes(2),
       logRetentionDays: props.logRetentionDays,
+      ...(props.tracing === undefined ? {} : { tracing: props.tracing }),
       removalPolicy: props.removalPolicy,
       network: streaming.network,
       // A failure fails the deployment itself, loudly; no alarm needed.

@@ -42,6 +42,8 @@ export interface PipelineFunctionProps {
    * options of an existing function's bundle (same externals, format and banner).
    */
   bundle?: { like: FunctionName; entry: string };
+  /** X-Ray active tracing (default on); off, the role gets no X-Ray actions. */
+  tracing?: boolean;
   /** Errors and throttles alarms (default on); `false` for deploy-time helpers. */
   alarms?: { onError: string; action?: cloudwatch.IAlarmAction } | false;
 }
@@ -65,7 +67,8 @@ function specFor(props: PipelineFunctionProps): BundleSpec {
 
 /**
  * A pipeline function: bundled locally with esbuild (no Docker), ARM64, its own role and log
- * group with the configured retention, X-Ray active tracing, and alarms on errors and throttles.
+ * group with the configured retention, X-Ray active tracing (unless switched off), and alarms on
+ * errors and throttles.
  * New functions (committer, maintenance, notifier) get all of it by being one of these.
  */
 export class PipelineFunction extends Construct {
@@ -78,6 +81,7 @@ export class PipelineFunction extends Construct {
     super(scope, id);
     // Validate: the bundle entry is known before anything is built.
     const spec = specFor(props);
+    const tracing = props.tracing ?? true;
 
     // Build: an own log group and role writing only to it, instead of the managed basic
     // execution role that may write to every log group of the account.
@@ -113,7 +117,7 @@ export class PipelineFunction extends Construct {
       environment: props.environment,
       logGroup: this.logGroup,
       role: this.role,
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       ...(props.network
         ? {
             vpc: props.network.vpc,
@@ -151,11 +155,13 @@ export class PipelineFunction extends Construct {
       'AwsSolutions-L1',
       'nodejs22.x is pinned on purpose: the functions are built and tested for Node 22; the rule flags any runtime older than the newest.',
     );
-    acknowledge(
-      this.role,
-      'AwsSolutions-IAM5[Resource::*]',
-      'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords accept no resource scoping.',
-    );
+    if (tracing) {
+      acknowledge(
+        this.role,
+        'AwsSolutions-IAM5[Resource::*]',
+        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords accept no resource scoping.',
+      );
+    }
 
     // Wire: every function reports its own failures.
     if (props.alarms !== false) {

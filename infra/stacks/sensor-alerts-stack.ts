@@ -84,6 +84,7 @@ export class SensorAlertsStack extends Stack {
     };
     const fnDefaults = {
       logRetentionDays: config.functions.logRetentionDays,
+      tracing: config.functions.tracing,
       removalPolicy,
       bundleTarget: config.target,
     };

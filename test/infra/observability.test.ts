@@ -3,7 +3,7 @@ import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { describe, expect, it } from 'vitest';
 import { X_RAY_ACTIONS } from '../../infra/constructs/pipeline-function';
 import { generatorMaxReadings } from '../../infra/generator-limits';
-import { cdkJsonContext, synth } from './synth';
+import { cdkJsonContext, synth, synthConfig } from './synth';
 import { actionsOf, functionEnv, roleStatements } from './template';
 
 const ALARM = 'AWS::CloudWatch::Alarm';
@@ -37,6 +37,27 @@ describe('tracing', () => {
       expect(actions).toEqual(expect.arrayContaining(X_RAY_ACTIONS));
     },
   );
+
+  it('switches tracing off everywhere with functions.tracing=false: no active mode, no X-Ray actions, no tracer', () => {
+    // Prepare
+    const { template } = synthConfig('no-tracing', { functions: { tracing: 'false' } });
+
+    // Act
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) =>
+      PIPELINE_FUNCTIONS.some((d) => String(f.Properties.Description).includes(d)),
+    );
+    const actions = Object.keys(template.findResources('AWS::IAM::Role')).flatMap((role) =>
+      roleStatements(template, role).flatMap(actionsOf),
+    );
+
+    // Assess
+    expect(functions).toHaveLength(PIPELINE_FUNCTIONS.length);
+    for (const fn of functions) expect(fn.Properties.TracingConfig?.Mode).not.toBe('Active');
+    expect(actions.filter((a) => a.startsWith('xray:'))).toEqual([]);
+    for (const description of ['Produces', 'Classifies', 'Alert analytics']) {
+      expect(functionEnv(template, description).POWERTOOLS_TRACE_ENABLED).toBe('false');
+    }
+  });
 
   it('switches the tracer off on LocalStack, which has no X-Ray', () => {
     // Prepare
