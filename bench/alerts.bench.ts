@@ -12,7 +12,7 @@
  * ratio of the alert p99 to the raw p99, and the load average before and after each rate.
  *
  *   npm run bench:alerts
- *   npm run bench:alerts -- --rates 2000,10000 --seconds 30 --partitions 3 --window 0
+ *   npm run bench:alerts -- --rates 2000,10000 --seconds 30 --warmup 5 --partitions 3 --window 0
  *   npm run bench:alerts -- --runner in-process   # the pipeline in this process too
  *
  * By default the pipeline (the runner, the classifier and the committer) runs as `npm run esm`
@@ -53,6 +53,8 @@ const TARGET_RATIO = 3;
 const FLAGS = {
   rates: { type: 'string', default: '2000,10000' },
   seconds: { type: 'string', default: '30' },
+  /** Seconds at the measured rate before measuring, so that a cold pipeline is not measured. */
+  warmup: { type: 'string', default: '5' },
   partitions: { type: 'string', default: '3' },
   window: { type: 'string', default: '0' },
   'batch-size': { type: 'string', default: '10000' },
@@ -68,6 +70,7 @@ const FLAGS = {
 interface Options {
   rates: number[];
   seconds: number;
+  warmupSeconds: number;
   partitions: number;
   windowMs: number;
   batchSize: number;
@@ -80,6 +83,7 @@ function parseOptions(argv: string[]): Options {
   return {
     rates: intListFlag(values.rates, 'rates', 1, 1_000_000),
     seconds: intFlag(values.seconds, 'seconds', 1, 3600),
+    warmupSeconds: intFlag(values.warmup, 'warmup', 0, 600),
     partitions: intFlag(values.partitions, 'partitions', 1, 64),
     windowMs: intFlag(values.window, 'window', 0, 300_000),
     batchSize: intFlag(values['batch-size'], 'batch-size', 1, 10_000),
@@ -266,7 +270,8 @@ async function runRate(opts: Options, rate: number) {
         : inProcessPipeline(opts, pipeline, alertsTopic);
     const running = under;
     await withProducer(pipeline.kafka, async (producer) => {
-      // A first wave so that the group joins and first connections are not counted.
+      // A first wave so that the group joins and first connections are not counted, then a
+      // warm-up at the measured rate (compiled code, connection pools, the committer's rounds).
       const warmup = new Produced();
       await produceSteadily(
         producer,
@@ -277,6 +282,17 @@ async function runRate(opts: Options, rate: number) {
         THRESHOLDS.threshold,
       );
       await running.warmedUp(warmup, onTopic);
+      if (opts.warmupSeconds > 0) {
+        await produceSteadily(
+          producer,
+          pipeline.names.topic,
+          opts.partitions,
+          { rate, seconds: opts.warmupSeconds },
+          warmup,
+          THRESHOLDS.threshold,
+        );
+        await running.warmedUp(warmup, onTopic);
+      }
       await produceSteadily(
         producer,
         pipeline.names.topic,
@@ -318,7 +334,8 @@ async function main(): Promise<void> {
     throw new Error('the local services are not running: start them with `npm run services:up`');
   }
   log(
-    `rates ${opts.rates.join(', ')}/s for ${opts.seconds} s, ${opts.partitions} partitions, ` +
+    `rates ${opts.rates.join(', ')}/s for ${opts.seconds} s after a ${opts.warmupSeconds} s warm-up, ` +
+      `${opts.partitions} partitions, ` +
       `batching window ${opts.windowMs / 1000} s, batch size ${opts.batchSize}, classifiers ` +
       `commit ${opts.classifierCommitMs} ms after the committer's last round, pipeline ` +
       `${opts.runner === 'child' ? 'in its own process (npm run esm)' : 'in this process'}; load ${load()}`,
