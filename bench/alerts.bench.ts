@@ -13,10 +13,13 @@
  *
  *   npm run bench:alerts
  *   npm run bench:alerts -- --rates 2000,10000 --seconds 30 --warmup 5 --partitions 3 --window 0
+ *   npm run bench:alerts -- --processes 1         # one pipeline process for every partition
  *   npm run bench:alerts -- --runner in-process   # the pipeline in this process too
  *
  * By default the pipeline (the runner, the classifier and the committer) runs as `npm run esm`
- * in a process of its own, as it runs apart from the producers and consumers of the topics.
+ * processes of its own, as it runs apart from the producers and consumers of the topics: one per
+ * partition, sharing the group's partitions, as Lambda gives each partition an environment of its
+ * own; the first also runs the committer.
  */
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -65,6 +68,11 @@ const FLAGS = {
   'classifier-commit': { type: 'string', default: '3000' },
   /** child: the pipeline runs as `npm run esm` in its own process; in-process: in this one. */
   runner: { type: 'string', default: 'child' },
+  /**
+   * With the child runner: `npm run esm` processes sharing the partitions (0, the default: one
+   * per partition, as Lambda gives each partition an environment of its own).
+   */
+  processes: { type: 'string', default: '0' },
 } as const;
 
 interface Options {
@@ -76,19 +84,22 @@ interface Options {
   batchSize: number;
   classifierCommitMs: number;
   runner: 'child' | 'in-process';
+  processes: number;
 }
 
 function parseOptions(argv: string[]): Options {
   const values = parseFlags(argv, FLAGS);
+  const partitions = intFlag(values.partitions, 'partitions', 1, 64);
   return {
     rates: intListFlag(values.rates, 'rates', 1, 1_000_000),
     seconds: intFlag(values.seconds, 'seconds', 1, 3600),
     warmupSeconds: intFlag(values.warmup, 'warmup', 0, 600),
-    partitions: intFlag(values.partitions, 'partitions', 1, 64),
+    partitions,
     windowMs: intFlag(values.window, 'window', 0, 300_000),
     batchSize: intFlag(values['batch-size'], 'batch-size', 1, 10_000),
     classifierCommitMs: intFlag(values['classifier-commit'], 'classifier-commit', 0, 900_000),
     runner: runnerFlag(values.runner),
+    processes: intFlag(values.processes, 'processes', 0, partitions) || partitions,
   };
 }
 
@@ -225,24 +236,43 @@ function inProcessPipeline(opts: Options, pipeline: LocalPipeline, alertsTopic: 
 }
 
 function childPipeline(opts: Options, pipeline: LocalPipeline, alertsTopic: string): Pipeline {
-  const child = new PipelineProcess(pipeline.names, {
-    partitions: opts.partitions,
-    batchSize: opts.batchSize,
-    windowMs: opts.windowMs,
-    env: { ALERTS_TOPIC: alertsTopic, COMMIT_FALLBACK_AFTER_MS: String(opts.classifierCommitMs) },
-  });
+  // The processes share the group's partitions; the first one also runs the committer.
+  const children = Array.from(
+    { length: opts.processes },
+    (_, i) =>
+      new PipelineProcess(pipeline.names, {
+        partitions: opts.partitions,
+        concurrency: Math.ceil(opts.partitions / opts.processes),
+        committer: i === 0,
+        index: i,
+        batchSize: opts.batchSize,
+        windowMs: opts.windowMs,
+        env: {
+          ALERTS_TOPIC: alertsTopic,
+          COMMIT_FALLBACK_AFTER_MS: String(opts.classifierCommitMs),
+        },
+      }),
+  );
+  const assertRunning = () => {
+    for (const child of children) child.assertRunning();
+  };
   return {
     warmedUp: async (warmup, onTopic) => {
       const keys = [...warmup.alerts].flatMap(([p, list]) => list.map((a) => `${p}:${a.offset}`));
       const ok = await waitFor(() => {
-        child.assertRunning();
+        assertRunning();
         return keys.every((k) => onTopic.at.has(k));
       }, 120_000);
-      if (!ok) throw new Error(`the pipeline process did not start; see ${child.logFile}`);
+      if (!ok) {
+        const logs = children.map((c) => c.logFile).join(', ');
+        throw new Error(`the pipeline processes did not start; see ${logs}`);
+      }
     },
-    // Its committer lands what is staged within an interval; the table poll tells when.
-    drain: async () => child.assertRunning(),
-    stop: () => child.stop(),
+    // The committer lands what is staged within an interval; the table poll tells when.
+    drain: async () => assertRunning(),
+    stop: async () => {
+      await Promise.all(children.map((c) => c.stop()));
+    },
   };
 }
 
@@ -338,7 +368,7 @@ async function main(): Promise<void> {
       `${opts.partitions} partitions, ` +
       `batching window ${opts.windowMs / 1000} s, batch size ${opts.batchSize}, classifiers ` +
       `commit ${opts.classifierCommitMs} ms after the committer's last round, pipeline ` +
-      `${opts.runner === 'child' ? 'in its own process (npm run esm)' : 'in this process'}; load ${load()}`,
+      `${opts.runner === 'child' ? `in ${opts.processes} process(es) of its own (npm run esm)` : 'in this process'}; load ${load()}`,
   );
   const rows: Record<string, string | number>[] = [];
   const verdicts: string[] = [];
@@ -380,7 +410,7 @@ async function main(): Promise<void> {
       'receives it; alert topic = a consumer of the alert topic receives the alert; table visible ' +
       '= first poll (every 100 ms) of the catalog whose committed offsets cover it. The ' +
       'producer, the consumers and the poller share this process; the runner, the ' +
-      `classifiers and the committer run ${opts.runner === 'child' ? 'in a process of their own' : 'in it too'}.`,
+      `classifiers and the committer run ${opts.runner === 'child' ? `in ${opts.processes} process(es) of their own` : 'in it too'}.`,
   );
 }
 

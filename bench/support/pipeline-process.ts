@@ -7,7 +7,14 @@ import { fileURLToPath } from 'node:url';
 import type { RunNames } from '../../local/demo/local-pipeline';
 
 export interface PipelineProcessOptions {
+  /** Partitions of the topic. */
   partitions: number;
+  /** Partitions this process handles at once (default all of them). */
+  concurrency?: number;
+  /** Whether this process runs the committer's rounds (default true; one process of a group). */
+  committer?: boolean;
+  /** Tells the log files of several processes of one run apart. */
+  index?: number;
   batchSize: number;
   windowMs: number;
   /** Extra environment of the classifier and committer (ALERTS_TOPIC, COMMIT_*). */
@@ -17,9 +24,10 @@ export interface PipelineProcessOptions {
 /**
  * The pipeline of one run as its own process: `npm run esm` (the event source mapping runner,
  * the classifier in process and the committer every interval) for the run's topic, group and
- * table, as it would run apart from the producers and consumers a benchmark measures with. Its
- * output goes to a log file; a failure to start or an early exit is an error with that file's
- * name.
+ * table, as it would run apart from the producers and consumers a benchmark measures with.
+ * Several of them in one group share the partitions, as Lambda gives each partition an environment
+ * of its own; one of them runs the committer. Its output goes to a log file; a failure to start or
+ * an early exit is an error with that file's name.
  */
 export class PipelineProcess {
   readonly logFile: string;
@@ -27,7 +35,7 @@ export class PipelineProcess {
   private exited = false;
 
   constructor(names: RunNames, options: PipelineProcessOptions) {
-    this.logFile = join(tmpdir(), `sensor-alerts-${names.table}-esm.log`);
+    this.logFile = join(tmpdir(), `sensor-alerts-${names.table}-esm${options.index ?? ''}.log`);
     const log = createWriteStream(this.logFile);
     const args = [
       'local/esm/cli.ts',
@@ -40,9 +48,10 @@ export class PipelineProcess {
       '--window-ms',
       String(options.windowMs),
       '--concurrency',
-      String(options.partitions),
+      String(options.concurrency ?? options.partitions),
       '--partitions',
       String(options.partitions),
+      ...(options.committer === false ? ['--no-committer'] : []),
     ];
     const root = fileURLToPath(new URL('../../', import.meta.url));
     this.child = spawn(process.execPath, ['--import', 'tsx', ...args], {

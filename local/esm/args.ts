@@ -24,6 +24,8 @@ export interface EsmOptions {
   partitions: number;
   concurrency: number;
   untilIdle: boolean;
+  /** In process: also run the committer's rounds every interval (default; off with --no-committer). */
+  committer: boolean;
 }
 
 export const ESM_USAGE = `Usage: npm run esm -- [options]
@@ -49,7 +51,9 @@ export const ESM_USAGE = `Usage: npm run esm -- [options]
   --event-source K     self-managed or msk: the event shape (default self-managed)
   --partitions N       partitions when creating the topic, 1-1000 (default 1)
   --concurrency N      partitions processed in parallel, 1-64 (default 1)
-  --until-idle         stop once the group has caught up, instead of running until Ctrl-C`;
+  --until-idle         stop once the group has caught up, instead of running until Ctrl-C
+  --no-committer       in process, leave the committer's rounds to another process (several
+                       runners in one group: one runs them, the others pass this)`;
 
 /** Reads the runner's flags; every bad value is an EsmUsageError naming the flag. */
 export function parseEsmArgs(argv: readonly string[]): EsmOptions {
@@ -92,6 +96,7 @@ export function parseEsmArgs(argv: readonly string[]): EsmOptions {
     partitions: integer(values.partitions, 'partitions', 1, 1000),
     concurrency: integer(values.concurrency, 'concurrency', 1, 64),
     untilIdle: values['until-idle'],
+    committer: !values['no-committer'],
   };
 }
 
@@ -118,6 +123,7 @@ function parse(argv: readonly string[]) {
       partitions: { type: 'string', default: '1' },
       concurrency: { type: 'string', default: '1' },
       'until-idle': { type: 'boolean', default: false },
+      'no-committer': { type: 'boolean', default: false },
     },
   });
 }

@@ -74,9 +74,10 @@ async function run(options: EsmOptions, closers: Closer[]): Promise<number | und
     runnerOptions(options, { kafka, brokers, invoke, onFailure: onFailure?.destination }),
   );
 
-  // In process, this runner also plays the committer's schedule; a deployed committer has its own.
+  // In process, this runner also plays the committer's schedule (unless --no-committer: another
+  // runner of the group does); a deployed committer has its own.
   const sweep =
-    options.invoke === 'in-process'
+    options.invoke === 'in-process' && options.committer
       ? new CommitSweep(
           createCommitterHandler(
             parseCommitterConfig({

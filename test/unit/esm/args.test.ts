@@ -26,7 +26,12 @@ describe('parseEsmArgs', () => {
       partitions: 1,
       concurrency: 1,
       untilIdle: false,
+      committer: true,
     });
+  });
+
+  it('leaves the committer to another process with --no-committer', () => {
+    expect(parseEsmArgs(['--no-committer'])).toMatchObject({ committer: false });
   });
 
   it('reads the flags of a Lambda run', () => {
