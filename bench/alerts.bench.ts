@@ -300,37 +300,25 @@ async function runRate(opts: Options, rate: number) {
         : inProcessPipeline(opts, pipeline, alertsTopic);
     const running = under;
     await withProducer(pipeline.kafka, async (producer) => {
-      // A first wave so that the group joins and first connections are not counted, then a
-      // warm-up at the measured rate (compiled code, connection pools, the committer's rounds).
-      const warmup = new Produced();
-      await produceSteadily(
-        producer,
-        pipeline.names.topic,
-        opts.partitions,
-        { rate: 100, seconds: 1 },
-        warmup,
-        THRESHOLDS.threshold,
-      );
-      await running.warmedUp(warmup, onTopic);
-      if (opts.warmupSeconds > 0) {
-        await produceSteadily(
+      const produce = (steady: { rate: number; seconds: number }, into: Produced) =>
+        produceSteadily(
           producer,
           pipeline.names.topic,
           opts.partitions,
-          { rate, seconds: opts.warmupSeconds },
-          warmup,
+          steady,
+          into,
           THRESHOLDS.threshold,
         );
+      // A first wave so that the group joins and first connections are not counted, then a
+      // warm-up at the measured rate (compiled code, connection pools, the committer's rounds).
+      const warmup = new Produced();
+      await produce({ rate: 100, seconds: 1 }, warmup);
+      await running.warmedUp(warmup, onTopic);
+      if (opts.warmupSeconds > 0) {
+        await produce({ rate, seconds: opts.warmupSeconds }, warmup);
         await running.warmedUp(warmup, onTopic);
       }
-      await produceSteadily(
-        producer,
-        pipeline.names.topic,
-        opts.partitions,
-        { rate, seconds: opts.seconds },
-        produced,
-        THRESHOLDS.threshold,
-      );
+      await produce({ rate, seconds: opts.seconds }, produced);
     });
     const loadAfter = load();
     const alerts = [...produced.alerts].flatMap(([p, list]) =>

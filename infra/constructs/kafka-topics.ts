@@ -78,7 +78,7 @@ export class KafkaTopics extends Construct {
       memoryMb: 256,
       timeout: Duration.minutes(2),
       logRetentionDays: props.logRetentionDays,
-      ...(props.tracing === undefined ? {} : { tracing: props.tracing }),
+      tracing: props.tracing,
       removalPolicy: props.removalPolicy,
       network: streaming.network,
       // A failure fails the deployment itself, loudly; no alarm needed.
