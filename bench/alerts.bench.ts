@@ -8,11 +8,15 @@
  *   produce -> visible in the table (a reader polling the catalog every 100 ms sees its offset),
  *
  * and, as the physical reference in the same run, produce -> consume of the same readings by a
- * plain kafkajs consumer of the readings topic on this broker. Prints p50/p95/p99/max, the
- * ratio of the alert p99 to the raw p99, and the load average before and after each rate.
+ * plain kafkajs consumer of the readings topic on this broker. Before the pipeline starts, the
+ * same raw produce -> consume is measured at the same rate on a topic of its own with nothing else
+ * running (`--baseline` seconds): what this machine's Kafka round trip is without the pipeline's
+ * load. Prints p50/p95/p99/max, the ratio of the alert p99 to the raw p99, and the load average
+ * before and after each rate.
  *
  *   npm run bench:alerts
  *   npm run bench:alerts -- --rates 2000,10000 --seconds 30 --warmup 5 --partitions 3 --window 0
+ *   npm run bench:alerts -- --baseline 0           # no raw run without the pipeline first
  *   npm run bench:alerts -- --processes 1         # one pipeline process for every partition
  *   npm run bench:alerts -- --runner in-process   # the pipeline in this process too
  *
@@ -58,6 +62,8 @@ const FLAGS = {
   seconds: { type: 'string', default: '30' },
   /** Seconds at the measured rate before measuring, so that a cold pipeline is not measured. */
   warmup: { type: 'string', default: '5' },
+  /** Seconds of raw produce -> consume at the rate before the pipeline starts (0: none). */
+  baseline: { type: 'string', default: '10' },
   partitions: { type: 'string', default: '3' },
   window: { type: 'string', default: '0' },
   'batch-size': { type: 'string', default: '10000' },
@@ -79,6 +85,7 @@ interface Options {
   rates: number[];
   seconds: number;
   warmupSeconds: number;
+  baselineSeconds: number;
   partitions: number;
   windowMs: number;
   batchSize: number;
@@ -94,6 +101,7 @@ function parseOptions(argv: string[]): Options {
     rates: intListFlag(values.rates, 'rates', 1, 1_000_000),
     seconds: intFlag(values.seconds, 'seconds', 1, 3600),
     warmupSeconds: intFlag(values.warmup, 'warmup', 0, 600),
+    baselineSeconds: intFlag(values.baseline, 'baseline', 0, 600),
     partitions,
     windowMs: intFlag(values.window, 'window', 0, 300_000),
     batchSize: intFlag(values['batch-size'], 'batch-size', 1, 10_000),
@@ -276,74 +284,103 @@ function childPipeline(opts: Options, pipeline: LocalPipeline, alertsTopic: stri
   };
 }
 
+type Steady = { rate: number; seconds: number };
+
 async function runRate(opts: Options, rate: number) {
   const id = `alerts_r${rate}_${randomBytes(3).toString('hex')}`;
   const pipeline = await openLocalPipeline(runNames(id), { partitions: opts.partitions });
   const alertsTopic = `sensor_alerts_${id}`;
-  await ensureTopic(pipeline.kafka, alertsTopic, { partitions: opts.partitions });
+  const baselineTopic = `sensor_readings_baseline_${id}`;
+  await Promise.all([
+    ensureTopic(pipeline.kafka, alertsTopic, { partitions: opts.partitions }),
+    opts.baselineSeconds > 0
+      ? ensureTopic(pipeline.kafka, baselineTopic, { partitions: opts.partitions })
+      : undefined,
+  ]);
   const produced = new Produced();
   const onTopic = new Arrivals();
   const raw = new Arrivals();
-  const stopPolling = pollTable(pipeline, produced);
-  const loadBefore = load();
+  const byKey = (p: number, o: string) => `${p}:${o}`;
+  let stopPolling: (() => Promise<void>) | undefined;
   let under: Pipeline | undefined;
   try {
-    await Promise.all([
-      onTopic.start(pipeline.kafka, alertsTopic, (_p, _o, h) =>
-        [header(h, ALERT_HEADERS.sourcePartition), header(h, ALERT_HEADERS.sourceOffset)].join(':'),
-      ),
-      raw.start(pipeline.kafka, pipeline.names.topic, (p, o) => `${p}:${o}`),
-    ]);
-    under =
-      opts.runner === 'child'
-        ? childPipeline(opts, pipeline, alertsTopic)
-        : inProcessPipeline(opts, pipeline, alertsTopic);
-    const running = under;
-    await withProducer(pipeline.kafka, async (producer) => {
-      const produce = (steady: { rate: number; seconds: number }, into: Produced) =>
-        produceSteadily(
-          producer,
-          pipeline.names.topic,
-          opts.partitions,
-          steady,
-          into,
-          THRESHOLDS.threshold,
-        );
+    return await withProducer(pipeline.kafka, async (producer) => {
+      const produce = (topic: string, steady: Steady, into: Produced) =>
+        produceSteadily(producer, topic, opts.partitions, steady, into, THRESHOLDS.threshold);
+      // The machine's own Kafka round trip at this rate, before anything of the pipeline runs.
+      const rawAlone = async (topic: string): Promise<number[]> => {
+        const alone = new Arrivals();
+        await alone.start(pipeline.kafka, topic, byKey);
+        try {
+          await produce(topic, { rate: 100, seconds: 1 }, new Produced());
+          const measured = new Produced();
+          await produce(topic, { rate, seconds: opts.baselineSeconds }, measured);
+          const keys = sentAlerts(measured);
+          await waitFor(() => keys.every((a) => alone.at.has(a.key)), 60_000);
+          return latencies(keys, alone);
+        } finally {
+          await alone.stop();
+        }
+      };
+      const baseline = opts.baselineSeconds > 0 ? await rawAlone(baselineTopic) : [];
+      const loadBefore = load();
+      stopPolling = pollTable(pipeline, produced);
+      await Promise.all([
+        onTopic.start(pipeline.kafka, alertsTopic, (_p, _o, h) =>
+          [header(h, ALERT_HEADERS.sourcePartition), header(h, ALERT_HEADERS.sourceOffset)].join(
+            ':',
+          ),
+        ),
+        raw.start(pipeline.kafka, pipeline.names.topic, byKey),
+      ]);
+      under =
+        opts.runner === 'child'
+          ? childPipeline(opts, pipeline, alertsTopic)
+          : inProcessPipeline(opts, pipeline, alertsTopic);
+      const running = under;
       // A first wave so that the group joins and first connections are not counted, then a
       // warm-up at the measured rate (compiled code, connection pools, the committer's rounds).
       const warmup = new Produced();
-      await produce({ rate: 100, seconds: 1 }, warmup);
+      await produce(pipeline.names.topic, { rate: 100, seconds: 1 }, warmup);
       await running.warmedUp(warmup, onTopic);
       if (opts.warmupSeconds > 0) {
-        await produce({ rate, seconds: opts.warmupSeconds }, warmup);
+        await produce(pipeline.names.topic, { rate, seconds: opts.warmupSeconds }, warmup);
         await running.warmedUp(warmup, onTopic);
       }
-      await produce({ rate, seconds: opts.seconds }, produced);
+      await produce(pipeline.names.topic, { rate, seconds: opts.seconds }, produced);
+      const loadAfter = load();
+      const alerts = sentAlerts(produced);
+      await waitFor(() => alerts.every((a) => onTopic.at.has(a.key)), 120_000);
+      await running.drain();
+      await waitFor(() => produced.freshnessMs().length >= alerts.length, 60_000);
+      return {
+        rate,
+        readings: produced.readings,
+        alerts: alerts.length,
+        topic: figures(latencies(alerts, onTopic)),
+        visible: figures(produced.freshnessMs()),
+        raw: figures(latencies(alerts, raw)),
+        baseline: baseline.length > 0 ? figures(baseline) : undefined,
+        loadBefore,
+        loadAfter,
+      };
     });
-    const loadAfter = load();
-    const alerts = [...produced.alerts].flatMap(([p, list]) =>
-      list.map((a) => ({ key: `${p}:${a.offset}`, sentAt: a.sentAt })),
-    );
-    await waitFor(() => alerts.every((a) => onTopic.at.has(a.key)), 120_000);
-    await running.drain();
-    await waitFor(() => produced.freshnessMs().length >= alerts.length, 60_000);
-    const latencies = (arrivals: Arrivals) =>
-      alerts.filter((a) => arrivals.at.has(a.key)).map((a) => arrivals.at.get(a.key)! - a.sentAt);
-    return {
-      rate,
-      readings: produced.readings,
-      alerts: alerts.length,
-      topic: figures(latencies(onTopic)),
-      visible: figures(produced.freshnessMs()),
-      raw: figures(latencies(raw)),
-      loadBefore,
-      loadAfter,
-    };
   } finally {
-    await stopPolling();
+    await stopPolling?.();
     await under?.stop();
     await Promise.all([onTopic.stop(), raw.stop()]);
   }
+}
+
+/** Each alert's reading, keyed as the arrivals are, with the time it was sent. */
+function sentAlerts(produced: Produced) {
+  return [...produced.alerts].flatMap(([p, list]) =>
+    list.map((a) => ({ key: `${p}:${a.offset}`, sentAt: a.sentAt })),
+  );
+}
+
+function latencies(sent: { key: string; sentAt: number }[], arrivals: Arrivals): number[] {
+  return sent.filter((a) => arrivals.at.has(a.key)).map((a) => arrivals.at.get(a.key)! - a.sentAt);
 }
 
 async function main(): Promise<void> {
@@ -352,7 +389,8 @@ async function main(): Promise<void> {
     throw new Error('the local services are not running: start them with `npm run services:up`');
   }
   log(
-    `rates ${opts.rates.join(', ')}/s for ${opts.seconds} s after a ${opts.warmupSeconds} s warm-up, ` +
+    `rates ${opts.rates.join(', ')}/s for ${opts.seconds} s after a ${opts.warmupSeconds} s warm-up ` +
+      `(raw alone first for ${opts.baselineSeconds} s), ` +
       `${opts.partitions} partitions, ` +
       `batching window ${opts.windowMs / 1000} s, batch size ${opts.batchSize}, classifiers ` +
       `commit ${opts.classifierCommitMs} ms after the committer's last round, pipeline ` +
@@ -365,16 +403,19 @@ async function main(): Promise<void> {
     log(
       `${rate}/s: ${r.readings} readings, ${r.alerts} alerts; load ${r.loadBefore} before, ${r.loadAfter} at the end of producing`,
     );
-    const row = (what: string, f: Figures) => ({
+    const row = (what: string, f: Figures, of = r.alerts) => ({
       rate: `${rate}/s`,
       latency: what,
-      measured: `${f.count}/${r.alerts}`,
+      measured: `${f.count}/${of}`,
       'p50 ms': f.p50,
       'p95 ms': f.p95,
       'p99 ms': f.p99,
       'max ms': f.max,
       'p99 / raw p99': Math.round((f.p99 / Math.max(1, r.raw.p99)) * 100) / 100,
     });
+    if (r.baseline) {
+      rows.push(row('raw, no pipeline running', r.baseline, r.baseline.count));
+    }
     rows.push(row('raw produce -> consume', r.raw));
     rows.push(row('produce -> alert topic', r.topic));
     rows.push(row('produce -> table visible', r.visible));
@@ -384,7 +425,10 @@ async function main(): Promise<void> {
     verdicts.push(
       `${ok ? 'PASS' : 'FAIL'}  ${rate}/s: produce -> alert topic p99 ${r.topic.p99} ms ` +
         `(< ${TARGET_P99_MS} ms), ${ratio.toFixed(2)}x raw p99 ${r.raw.p99} ms (<= ${TARGET_RATIO}x), ` +
-        `${r.topic.count} of ${r.alerts} alerts seen`,
+        `${r.topic.count} of ${r.alerts} alerts seen` +
+        (r.baseline
+          ? `; raw p99 with no pipeline running ${r.baseline.p99} ms (${opts.baselineSeconds} s)`
+          : ''),
     );
   }
   console.log('');
@@ -395,7 +439,8 @@ async function main(): Promise<void> {
   console.log(
     'measured = alerts with a figure / alerts produced. Produce = just before the send of the ' +
       '100 ms wave holding the reading; raw = a plain kafkajs consumer of the readings topic ' +
-      'receives it; alert topic = a consumer of the alert topic receives the alert; table visible ' +
+      'receives it (no pipeline running: the same, on a topic of its own, before the pipeline ' +
+      'starts); alert topic = a consumer of the alert topic receives the alert; table visible ' +
       '= first poll (every 100 ms) of the catalog whose committed offsets cover it. The ' +
       'producer, the consumers and the poller share this process; the runner, the ' +
       `classifiers and the committer run ${opts.runner === 'child' ? `in ${opts.processes} process(es) of their own` : 'in it too'}.`,
