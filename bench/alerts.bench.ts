@@ -308,7 +308,7 @@ async function runRate(opts: Options, rate: number) {
       const produce = (topic: string, steady: Steady, into: Produced) =>
         produceSteadily(producer, topic, opts.partitions, steady, into, THRESHOLDS.threshold);
       // The machine's own Kafka round trip at this rate, before anything of the pipeline runs.
-      const rawAlone = async (topic: string): Promise<number[]> => {
+      const rawAlone = async (topic: string) => {
         const alone = new Arrivals();
         await alone.start(pipeline.kafka, topic, byKey);
         try {
@@ -317,12 +317,12 @@ async function runRate(opts: Options, rate: number) {
           await produce(topic, { rate, seconds: opts.baselineSeconds }, measured);
           const keys = sentAlerts(measured);
           await waitFor(() => keys.every((a) => alone.at.has(a.key)), 60_000);
-          return latencies(keys, alone);
+          return { figures: figures(latencies(keys, alone)), sent: keys.length };
         } finally {
           await alone.stop();
         }
       };
-      const baseline = opts.baselineSeconds > 0 ? await rawAlone(baselineTopic) : [];
+      const baseline = opts.baselineSeconds > 0 ? await rawAlone(baselineTopic) : undefined;
       const loadBefore = load();
       stopPolling = pollTable(pipeline, produced);
       await Promise.all([
@@ -360,7 +360,7 @@ async function runRate(opts: Options, rate: number) {
         topic: figures(latencies(alerts, onTopic)),
         visible: figures(produced.freshnessMs()),
         raw: figures(latencies(alerts, raw)),
-        baseline: baseline.length > 0 ? figures(baseline) : undefined,
+        baseline,
         loadBefore,
         loadAfter,
       };
@@ -389,8 +389,8 @@ async function main(): Promise<void> {
     throw new Error('the local services are not running: start them with `npm run services:up`');
   }
   log(
-    `rates ${opts.rates.join(', ')}/s for ${opts.seconds} s after a ${opts.warmupSeconds} s warm-up ` +
-      `(raw alone first for ${opts.baselineSeconds} s), ` +
+    `rates ${opts.rates.join(', ')}/s for ${opts.seconds} s after a ${opts.warmupSeconds} s warm-up` +
+      `${opts.baselineSeconds > 0 ? ` (raw alone first for ${opts.baselineSeconds} s)` : ''}, ` +
       `${opts.partitions} partitions, ` +
       `batching window ${opts.windowMs / 1000} s, batch size ${opts.batchSize}, classifiers ` +
       `commit ${opts.classifierCommitMs} ms after the committer's last round, pipeline ` +
@@ -414,7 +414,7 @@ async function main(): Promise<void> {
       'p99 / raw p99': Math.round((f.p99 / Math.max(1, r.raw.p99)) * 100) / 100,
     });
     if (r.baseline) {
-      rows.push(row('raw, no pipeline running', r.baseline, r.baseline.count));
+      rows.push(row('raw, no pipeline running', r.baseline.figures, r.baseline.sent));
     }
     rows.push(row('raw produce -> consume', r.raw));
     rows.push(row('produce -> alert topic', r.topic));
@@ -427,7 +427,7 @@ async function main(): Promise<void> {
         `(< ${TARGET_P99_MS} ms), ${ratio.toFixed(2)}x raw p99 ${r.raw.p99} ms (<= ${TARGET_RATIO}x), ` +
         `${r.topic.count} of ${r.alerts} alerts seen` +
         (r.baseline
-          ? `; raw p99 with no pipeline running ${r.baseline.p99} ms (${opts.baselineSeconds} s)`
+          ? `; raw p99 with no pipeline running ${r.baseline.figures.p99} ms (${opts.baselineSeconds} s)`
           : ''),
     );
   }
