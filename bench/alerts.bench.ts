@@ -162,6 +162,9 @@ class Arrivals {
 
 const header = (headers: Record<string, unknown>, name: string) => String(headers[name] ?? '');
 
+/** The key a source record's arrivals and sends are matched by. */
+const recordKey = (partition: number | string, offset: bigint | string) => `${partition}:${offset}`;
+
 /** One classifier environment per partition, as Lambda gives each partition its own. */
 function perPartitionClassifiers(
   pipeline: LocalPipeline,
@@ -266,10 +269,10 @@ function childPipeline(opts: Options, pipeline: LocalPipeline, alertsTopic: stri
   };
   return {
     warmedUp: async (warmup, onTopic) => {
-      const keys = [...warmup.alerts].flatMap(([p, list]) => list.map((a) => `${p}:${a.offset}`));
+      const sent = sentAlerts(warmup);
       const ok = await waitFor(() => {
         assertRunning();
-        return keys.every((k) => onTopic.at.has(k));
+        return sent.every((a) => onTopic.at.has(a.key));
       }, 120_000);
       if (!ok) {
         const logs = children.map((c) => c.logFile).join(', ');
@@ -300,7 +303,6 @@ async function runRate(opts: Options, rate: number) {
   const produced = new Produced();
   const onTopic = new Arrivals();
   const raw = new Arrivals();
-  const byKey = (p: number, o: string) => `${p}:${o}`;
   let stopPolling: (() => Promise<void>) | undefined;
   let under: Pipeline | undefined;
   try {
@@ -310,7 +312,7 @@ async function runRate(opts: Options, rate: number) {
       // The machine's own Kafka round trip at this rate, before anything of the pipeline runs.
       const rawAlone = async (topic: string) => {
         const alone = new Arrivals();
-        await alone.start(pipeline.kafka, topic, byKey);
+        await alone.start(pipeline.kafka, topic, recordKey);
         try {
           await produce(topic, { rate: 100, seconds: 1 }, new Produced());
           const measured = new Produced();
@@ -327,11 +329,12 @@ async function runRate(opts: Options, rate: number) {
       stopPolling = pollTable(pipeline, produced);
       await Promise.all([
         onTopic.start(pipeline.kafka, alertsTopic, (_p, _o, h) =>
-          [header(h, ALERT_HEADERS.sourcePartition), header(h, ALERT_HEADERS.sourceOffset)].join(
-            ':',
+          recordKey(
+            header(h, ALERT_HEADERS.sourcePartition),
+            header(h, ALERT_HEADERS.sourceOffset),
           ),
         ),
-        raw.start(pipeline.kafka, pipeline.names.topic, byKey),
+        raw.start(pipeline.kafka, pipeline.names.topic, recordKey),
       ]);
       under =
         opts.runner === 'child'
@@ -375,7 +378,7 @@ async function runRate(opts: Options, rate: number) {
 /** Each alert's reading, keyed as the arrivals are, with the time it was sent. */
 function sentAlerts(produced: Produced) {
   return [...produced.alerts].flatMap(([p, list]) =>
-    list.map((a) => ({ key: `${p}:${a.offset}`, sentAt: a.sentAt })),
+    list.map((a) => ({ key: recordKey(p, a.offset), sentAt: a.sentAt })),
   );
 }
 
